@@ -1,0 +1,50 @@
+package io.convrouter.agents;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Agents over REST: register or update a profile, report presence, read with current load. */
+@RestController
+@RequestMapping("/api/v1/agents")
+public class AgentController {
+    private final AgentService agents;
+
+    public AgentController(AgentService agents) {
+        this.agents = agents;
+    }
+
+    public record AgentBody(String name, Map<String, Integer> skills, List<String> languages, List<String> teams,
+                            Map<String, Integer> capacity) {}
+
+    public record PresenceBody(String status) {}
+
+    @PutMapping("/{id}")
+    public AgentView put(@PathVariable String id, @RequestBody AgentBody body) {
+        return AgentView.of(agents.register(new AgentProfile(id, body.name(), body.skills(),
+                body.languages() == null ? null : new LinkedHashSet<>(body.languages()),
+                body.teams() == null ? null : new LinkedHashSet<>(body.teams()), body.capacity())));
+    }
+
+    @PutMapping("/{id}/presence")
+    public AgentView presence(@PathVariable String id, @RequestBody PresenceBody body) {
+        return AgentView.of(agents.setPresence(id, body.status()));
+    }
+
+    @GetMapping
+    public List<AgentView> list() {
+        return agents.list().stream().map(AgentView::of).toList();
+    }
+
+    @GetMapping("/{id}")
+    public AgentView get(@PathVariable String id) {
+        return AgentView.of(agents.get(id));
+    }
+}

@@ -1,0 +1,60 @@
+package io.convrouter.classify;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.kie.api.KieBase;
+
+/**
+ * A compiled, immutable set of routing policies. Its version is a content hash of its files,
+ * so the same files always give the same version.
+ */
+public final class Ruleset {
+    private final String version;
+    private final Instant compiledAt;
+    private final List<String> files;
+    private final KieBase kieBase;
+    private final Map<String, RuleSource> sources;
+    private final Map<String, Stage> stages;
+    private final boolean declaresPlanGlobal;
+    private final List<PolicyProblem> warnings;
+
+    Ruleset(String version, Instant compiledAt, List<String> files, KieBase kieBase,
+            Map<String, RuleSource> sources, Map<String, Stage> stages, boolean declaresPlanGlobal,
+            List<PolicyProblem> warnings) {
+        this.version = version;
+        this.compiledAt = compiledAt;
+        this.files = List.copyOf(files);
+        this.kieBase = kieBase;
+        this.sources = Map.copyOf(sources);
+        this.stages = Map.copyOf(stages);
+        this.declaresPlanGlobal = declaresPlanGlobal;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    static String key(String packageName, String ruleName) {
+        return packageName + "/" + ruleName;
+    }
+
+    public String version() { return version; }
+    public Instant compiledAt() { return compiledAt; }
+    public List<String> files() { return files; }
+    public int ruleCount() { return sources.size(); }
+    public List<PolicyProblem> warnings() { return warnings; }
+    KieBase kieBase() { return kieBase; }
+    boolean declaresPlanGlobal() { return declaresPlanGlobal; }
+
+    public RuleSource sourceOf(String packageName, String ruleName) {
+        return sources.get(key(packageName, ruleName));
+    }
+
+    Stage stageOf(String packageName, String ruleName) {
+        return stages.get(key(packageName, ruleName));
+    }
+
+    /** Every rule, keyed "package/name", with where it lives. */
+    public Map<String, RuleSource> rules() {
+        return sources;
+    }
+}

@@ -1,0 +1,87 @@
+package io.convrouter.classify.facts;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The conversation as the rules see it. Read-only for rules: they decide by writing to
+ * {@link RoutingPlan}.
+ */
+public final class Conversation {
+    private final String id;
+    private final String channel;
+    private final String text;
+    private final String normalizedText;
+    private final String language;
+    private final Map<String, String> fields;
+
+    public Conversation(String id, String channel, String text, String language, Map<String, String> fields) {
+        this.id = id;
+        this.channel = channel;
+        this.text = text == null ? "" : text;
+        this.normalizedText = normalize(this.text);
+        this.language = language;
+        this.fields = fields == null ? Map.of() : Map.copyOf(fields);
+    }
+
+    /**
+     * True when the text mentions any of the comma-separated keywords, ignoring case and
+     * full-width/half-width differences ("ＲＥＦＵＮＤ" mentions "refund").
+     */
+    public boolean mentions(String commaSeparatedKeywords) {
+        if (commaSeparatedKeywords == null) {
+            return false;
+        }
+        for (String keyword : commaSeparatedKeywords.split("[,，、]")) {
+            String k = normalize(keyword.trim());
+            if (!k.isEmpty() && normalizedText.contains(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A free-form field the integration sent, or null. */
+    public String field(String name) {
+        return fields.get(name);
+    }
+
+    public boolean hasField(String name) {
+        return fields.containsKey(name);
+    }
+
+    /** True when the text contains no CJK characters but does contain Latin letters. */
+    public boolean isLatinText() {
+        boolean latin = false;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+            if (script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+                    || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL) {
+                return false;
+            }
+            if (script == Character.UnicodeScript.LATIN) {
+                latin = true;
+            }
+            i += Character.charCount(cp);
+        }
+        return latin;
+    }
+
+    static String normalize(String s) {
+        return Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    }
+
+    public String getId() { return id; }
+    public String getChannel() { return channel; }
+    public String getText() { return text; }
+    public String getLanguage() { return language; }
+    public Map<String, String> getFields() { return fields; }
+    public int getTextLength() { return text.codePointCount(0, text.length()); }
+
+    @Override
+    public String toString() {
+        return "Conversation[" + channel + ", " + language + ", " + text + "]";
+    }
+}

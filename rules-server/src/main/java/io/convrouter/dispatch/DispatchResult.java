@@ -1,0 +1,11 @@
+package io.convrouter.dispatch;
+
+import java.util.List;
+
+import io.convrouter.audit.Candidate;
+
+/**
+ * The outcome for a conversation just submitted: the agent it went to (or null when it waits),
+ * the candidates weighed for it, and any other waiting conversations assigned in the same pass.
+ */
+public record DispatchResult(String agentId, List<Candidate> candidates, List<Assignment> others) {}

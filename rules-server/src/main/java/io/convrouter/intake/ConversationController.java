@@ -1,0 +1,74 @@
+package io.convrouter.intake;
+
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.convrouter.audit.DecisionLog;
+import io.convrouter.audit.DecisionRecord;
+import io.convrouter.conversation.ConversationRecord;
+import io.convrouter.conversation.ConversationStatus;
+import io.convrouter.conversation.LifecycleService;
+import io.convrouter.dispatch.Dispatcher;
+
+/** Conversations over REST: intake, reading, closing, abandoning, and the decision trail. */
+@RestController
+@RequestMapping("/api/v1/conversations")
+public class ConversationController {
+    private final IntakeService intake;
+    private final LifecycleService lifecycle;
+    private final DecisionLog decisions;
+    private final Dispatcher dispatcher;
+
+    public ConversationController(IntakeService intake, LifecycleService lifecycle, DecisionLog decisions,
+                                  Dispatcher dispatcher) {
+        this.intake = intake;
+        this.lifecycle = lifecycle;
+        this.decisions = decisions;
+        this.dispatcher = dispatcher;
+    }
+
+    /** 201 with the routing result for a new conversation; 200 with the same conversation for a repeat. */
+    @PostMapping
+    public ResponseEntity<ConversationView> create(@RequestBody ConversationBody body) {
+        IntakeResult result = intake.receive(body.toRequest());
+        ConversationView view = ConversationView.of(result.conversation(), result.rulesFired(), result.queuePosition());
+        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK).body(view);
+    }
+
+    @GetMapping("/{id}")
+    public ConversationView get(@PathVariable String id) {
+        return view(lifecycle.get(id));
+    }
+
+    public record CloseBody(String outcome, Integer satisfaction) {}
+
+    @PostMapping("/{id}/close")
+    public ConversationView close(@PathVariable String id, @RequestBody CloseBody body) {
+        return view(lifecycle.close(id, body.outcome(), body.satisfaction()));
+    }
+
+    @PostMapping("/{id}/abandon")
+    public ConversationView abandon(@PathVariable String id) {
+        return view(lifecycle.abandon(id));
+    }
+
+    @GetMapping("/{id}/decisions")
+    public List<DecisionRecord> decisions(@PathVariable String id) {
+        lifecycle.get(id);
+        return decisions.forConversation(id);
+    }
+
+    private ConversationView view(ConversationRecord c) {
+        int position = c.status() == ConversationStatus.QUEUED ? dispatcher.positionOf(c.id()) : 0;
+        return ConversationView.of(c, null, position);
+    }
+
+}

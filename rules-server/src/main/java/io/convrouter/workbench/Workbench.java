@@ -1,0 +1,65 @@
+package io.convrouter.workbench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What ops configure besides rules: channels, skills, teams, queues and routing defaults,
+ * read from the workbench-config directory. Immutable.
+ */
+public record Workbench(
+        Map<String, Channel> channels,
+        Map<String, Skill> skills,
+        Map<String, Team> teams,
+        Map<String, Queue> queues,
+        RoutingDefaults routing,
+        List<DemoAgent> demoAgents) {
+
+    public record Channel(String id, String name, String media, double capacityWeight) {}
+
+    public record Skill(String id, String name, int maxLevel) {}
+
+    public record Team(String id, String name) {}
+
+    public record Queue(String id, String name, int slaSeconds, double serviceLevelTarget) {}
+
+    public record RoutingDefaults(String defaultQueue, int defaultPriority, int defaultSlaSeconds,
+                                  String defaultLanguage, List<String> tiers, String defaultTier,
+                                  int maxTextLength) {}
+
+    public record DemoAgent(String id, String name, Map<String, Integer> skills, List<String> languages,
+                            List<String> teams, Map<String, Integer> capacity) {}
+
+    public Workbench {
+        channels = Map.copyOf(channels);
+        skills = Map.copyOf(skills);
+        teams = Map.copyOf(teams);
+        queues = Map.copyOf(queues);
+        demoAgents = List.copyOf(demoAgents);
+    }
+
+    public boolean hasChannel(String id) {
+        return channels.containsKey(id);
+    }
+
+    public boolean hasTier(String tier) {
+        return routing.tiers().contains(tier);
+    }
+
+    public Optional<Queue> queue(String id) {
+        return Optional.ofNullable(queues.get(id));
+    }
+
+    public Set<String> channelIds() {
+        return channels.keySet();
+    }
+
+    static <T> Map<String, T> byId(List<T> items, Function<T, String> id) {
+        return items.stream().collect(Collectors.toMap(id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    }
+}
