@@ -23,7 +23,6 @@ import io.convrouter.audit.DecisionLog;
 import io.convrouter.classify.ActiveRuleset;
 import io.convrouter.classify.Classifier;
 import io.convrouter.classify.PolicyFile;
-import io.convrouter.classify.Ruleset;
 import io.convrouter.classify.RulesetCompiler;
 import io.convrouter.conversation.ConversationStore;
 import io.convrouter.conversation.LifecycleService;
@@ -57,15 +56,6 @@ public class RoutingConfiguration {
     @Bean
     RulesetCompiler rulesetCompiler(Clock clock) {
         return new RulesetCompiler(clock);
-    }
-
-    @Bean
-    ActiveRuleset activeRuleset(RoutingProperties props, RulesetCompiler compiler) {
-        List<PolicyFile> files = readPolicyFiles(props.rulesDir());
-        Ruleset ruleset = compiler.compile(files);
-        log.info("Ruleset {} active: {} rules from {} files in {}", ruleset.version(), ruleset.ruleCount(),
-                ruleset.files().size(), props.rulesDir().toAbsolutePath());
-        return new ActiveRuleset(ruleset);
     }
 
     @Bean
@@ -136,7 +126,7 @@ public class RoutingConfiguration {
                     continue; // editor lock files and hidden files are not policies
                 }
                 PolicyFile f = new PolicyFile(rel, Files.readAllBytes(p));
-                if (f.isPolicy()) {
+                if (f.isRulesetFile()) {
                     files.add(f);
                 }
             }

@@ -12,6 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("routing")
 public record RoutingProperties(
         @DefaultValue("rules") Path rulesDir,
+        /* How often the rules directory is checked for changes (a change becomes a candidate); 0 turns it off. */
+        @DefaultValue("2s") java.time.Duration rulesWatchInterval,
+        /* Activate a valid candidate from the rules directory at once (handy in development; off for production). */
+        @DefaultValue("false") boolean rulesAutoActivate,
+        /* How often this instance checks the shared policy state for activations made by other instances. */
+        @DefaultValue("2s") java.time.Duration policySyncInterval,
         @DefaultValue("workbench-config") Path workbenchDir,
         @DefaultValue("false") boolean demoRoster,
         @DefaultValue Embedded embedded) {

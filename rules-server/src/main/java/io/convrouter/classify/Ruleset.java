@@ -19,10 +19,15 @@ public final class Ruleset {
     private final Map<String, Stage> stages;
     private final boolean declaresPlanGlobal;
     private final List<PolicyProblem> warnings;
+    private final List<GeneratedDrl> generated;
+    private final Map<String, String> ruleTexts;
+
+    /** The DRL Drools compiled for one policy source: a DRL file as written, or one sheet of a table. */
+    public record GeneratedDrl(String file, String sheet, String drl) {}
 
     Ruleset(String version, Instant compiledAt, List<String> files, KieBase kieBase,
             Map<String, RuleSource> sources, Map<String, Stage> stages, boolean declaresPlanGlobal,
-            List<PolicyProblem> warnings) {
+            List<PolicyProblem> warnings, List<GeneratedDrl> generated, Map<String, String> ruleTexts) {
         this.version = version;
         this.compiledAt = compiledAt;
         this.files = List.copyOf(files);
@@ -31,6 +36,18 @@ public final class Ruleset {
         this.stages = Map.copyOf(stages);
         this.declaresPlanGlobal = declaresPlanGlobal;
         this.warnings = List.copyOf(warnings);
+        this.generated = List.copyOf(generated);
+        this.ruleTexts = Map.copyOf(ruleTexts);
+    }
+
+    /** The DRL behind every source, in file order. */
+    public List<GeneratedDrl> generated() {
+        return generated;
+    }
+
+    /** The DRL text of each rule, keyed "package/name", for comparing versions. */
+    public Map<String, String> ruleTexts() {
+        return ruleTexts;
     }
 
     static String key(String packageName, String ruleName) {

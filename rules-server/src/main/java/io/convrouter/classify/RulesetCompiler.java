@@ -54,6 +54,8 @@ public final class RulesetCompiler {
     private static final Pattern RULE_DECL = Pattern.compile("^\\s*rule\\s+(?:\"((?:[^\"\\\\]|\\\\.)*)\"|'([^']*)'|(\\S+))");
     private static final Pattern CELL_REF = Pattern.compile("\\b(?:cell|at)\\s+([A-Z]{1,3})(\\d+)");
 
+    private static final String RESOURCES = "src/main/resources/";
+
     private final Clock clock;
 
     public RulesetCompiler(Clock clock) {
@@ -65,6 +67,7 @@ public final class RulesetCompiler {
                           Map<String, RuleSource> rulesByName, TreeMap<Integer, Integer> rowByLine) {}
 
     public Ruleset compile(List<PolicyFile> inputFiles) {
+        String version = versionOf(inputFiles);
         List<PolicyFile> files = inputFiles.stream()
                 .filter(PolicyFile::isPolicy)
                 .sorted(Comparator.comparing(PolicyFile::path))
@@ -86,7 +89,6 @@ public final class RulesetCompiler {
         if (!problems.isEmpty()) {
             throw new RulesetCompilationException(problems);
         }
-        String version = versionOf(files);
         KieServices ks = KieServices.Factory.get();
         ReleaseId releaseId = ks.newReleaseId("io.convrouter.rulesets", "ruleset-" + version,
                 "1.0." + System.nanoTime());
@@ -96,6 +98,8 @@ public final class RulesetCompiler {
         for (Source s : sources) {
             kfs.write(s.kiePath(), s.drl());
             byPath.put(s.kiePath(), s);
+            // Messages and rule resources name the path relative to the resources folder.
+            byPath.put(s.kiePath().substring(RESOURCES.length()), s);
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         for (Message m : builder.getResults().getMessages(Message.Level.ERROR)) {
@@ -115,6 +119,7 @@ public final class RulesetCompiler {
         }
         Map<String, RuleSource> ruleSources = new HashMap<>();
         Map<String, Stage> ruleStages = new HashMap<>();
+        Map<String, String> ruleTexts = new HashMap<>();
         boolean planGlobal = false;
         for (KiePackage pkg : kieBase.getKiePackages()) {
             for (Global g : pkg.getGlobalVariables()) {
@@ -138,20 +143,50 @@ public final class RulesetCompiler {
                 String key = Ruleset.key(pkg.getName(), rule.getName());
                 ruleSources.put(key, where);
                 ruleStages.put(key, stage);
+                Source source = rule instanceof RuleImpl impl && impl.getResource() != null
+                        ? byPath.get(impl.getResource().getSourcePath()) : null;
+                if (source != null) {
+                    ruleTexts.put(key, ruleText(source.drl(), rule.getName()));
+                }
             }
         }
         if (!problems.isEmpty()) {
             throw new RulesetCompilationException(problems);
         }
-        return new Ruleset(version, clock.instant(), files.stream().map(PolicyFile::path).toList(), kieBase,
-                ruleSources, ruleStages, planGlobal, List.of());
+        return new Ruleset(version, clock.instant(),
+                inputFiles.stream().filter(PolicyFile::isRulesetFile).map(PolicyFile::path).sorted().toList(), kieBase,
+                ruleSources, ruleStages, planGlobal, List.of(),
+                sources.stream().map(s -> new Ruleset.GeneratedDrl(s.file().path(), s.sheet(), s.drl())).toList(),
+                ruleTexts);
     }
 
-    /** A content hash of the policy files: the same files always give the same version. */
+    /** The text of one rule, from its declaration to its "end", as written or generated. */
+    static String ruleText(String drl, String ruleName) {
+        String[] lines = drl.split("\n", -1);
+        StringBuilder sb = new StringBuilder();
+        boolean inside = false;
+        for (String line : lines) {
+            if (!inside) {
+                Matcher m = RULE_DECL.matcher(line);
+                if (m.find() && ruleName.equals(firstNonNull(m.group(1), m.group(2), m.group(3)))) {
+                    inside = true;
+                }
+            }
+            if (inside) {
+                sb.append(line.strip()).append('\n');
+                if (line.strip().equals("end")) {
+                    break;
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A content hash of the ruleset's files (rules and scenarios): the same files always give the same version. */
     public static String versionOf(List<PolicyFile> files) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            files.stream().filter(PolicyFile::isPolicy).sorted(Comparator.comparing(PolicyFile::path)).forEach(f -> {
+            files.stream().filter(PolicyFile::isRulesetFile).sorted(Comparator.comparing(PolicyFile::path)).forEach(f -> {
                 sha.update(f.path().getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 sha.update(f.content());
@@ -310,7 +345,7 @@ public final class RulesetCompiler {
         Matcher pkg = PACKAGE_DECL.matcher(drl);
         String folder = pkg.find() ? pkg.group(1).replace('.', '/') : "rules";
         String safe = label.replaceAll("[^A-Za-z0-9._-]", "_");
-        return "src/main/resources/" + folder + "/" + String.format("%03d", index) + "_" + safe + ".drl";
+        return RESOURCES + folder + "/" + String.format("%03d", index) + "_" + safe + ".drl";
     }
 
     private static String firstNonNull(String... values) {

@@ -29,6 +29,9 @@ import io.convrouter.conversation.ConversationStore;
  */
 public final class Dispatcher {
 
+    /** Decision records keep at most this many candidates, eligible ones first. */
+    public static final int MAX_CANDIDATES_RECORDED = 50;
+
     private final AgentStore agentStore;
     private final ConversationStore conversations;
     private final Clock clock;
@@ -211,7 +214,13 @@ public final class Dispatcher {
         return Optional.ofNullable(best);
     }
 
-    /** Every known agent, eligible ones ranked, excluded ones with their reasons. */
+    /**
+     * The agents weighed for a conversation: eligible ones ranked with their score parts, excluded
+     * ones with every reason. Agents who are not online are listed only when presence is all that
+     * kept them out (the answer to "why not Li Na? she was away"); the rest could never have
+     * taken it and would only bloat the record. At most {@link #MAX_CANDIDATES_RECORDED} are kept,
+     * eligible first.
+     */
     private List<Candidate> evaluate(ConversationRecord c, Instant now) {
         String preferred = c.plan().preferredAgentId();
         Comparator<Agent> ranking = AgentRanking.forConversation(c.channel(), preferred);
@@ -221,7 +230,7 @@ public final class Dispatcher {
             List<String> reasons = Eligibility.reasonsToExclude(a, c.channel(), c.plan());
             if (reasons.isEmpty()) {
                 eligible.add(a);
-            } else {
+            } else if (a.presence() == Presence.ONLINE || reasons.size() == 1) {
                 excluded.add(new Candidate(a.id(), false, reasons, null, null));
             }
         }
@@ -233,7 +242,7 @@ public final class Dispatcher {
             result.add(new Candidate(a.id(), true, List.of(), AgentRanking.scoreParts(a, c.channel(), preferred, now), i + 1));
         }
         result.addAll(excluded);
-        return result;
+        return result.size() > MAX_CANDIDATES_RECORDED ? List.copyOf(result.subList(0, MAX_CANDIDATES_RECORDED)) : result;
     }
 
     private static List<Candidate> withRefusals(List<Candidate> candidates, Map<String, List<String>> refused) {

@@ -12,10 +12,7 @@ import io.convrouter.classify.ActiveRuleset;
 import io.convrouter.classify.Classification;
 import io.convrouter.classify.Classifier;
 import io.convrouter.classify.Ruleset;
-import io.convrouter.classify.facts.Conversation;
-import io.convrouter.classify.facts.Customer;
-import io.convrouter.classify.facts.Entry;
-import io.convrouter.classify.facts.RoutingPlan;
+import io.convrouter.classify.RoutingInput;
 import io.convrouter.conversation.ConversationRecord;
 import io.convrouter.conversation.ConversationStatus;
 import io.convrouter.conversation.ConversationStore;
@@ -76,23 +73,22 @@ public final class IntakeService {
         ConversationRecord.EntryInfo entry = request.entry() != null ? request.entry()
                 : new ConversationRecord.EntryInfo(null, null, null);
 
-        Ruleset ruleset = rulesets.get();
+        // Customers split stably between variants while an experiment runs; anonymous ones by their message id.
+        ActiveRuleset.Selection selection = rulesets.select(customer.id() != null ? customer.id()
+                : request.channel() + ":" + request.externalId());
+        Ruleset ruleset = selection.ruleset();
         Workbench.RoutingDefaults defaults = workbench.routing();
-        RoutingPlan plan = new RoutingPlan(defaults.defaultQueue(), defaults.defaultPriority(),
-                defaults.defaultSlaSeconds(), request.language());
-        Classification classification = classifier.classify(ruleset, plan,
-                new Conversation(conversationId, request.channel(), request.text(), request.language(), request.fields()),
-                new Customer(customer.id(), customer.tier(), customer.returning(), customer.lastAgentId(),
-                        customer.orderCount(), customer.tags()),
-                new Entry(entry.campaign(), entry.landingPage(), entry.businessLine()));
+        Classification classification = new RoutingInput(conversationId, request.channel(), request.text(),
+                request.language(), customer.id(), customer.tier(), customer.returning(), customer.lastAgentId(),
+                customer.orderCount(), customer.tags(), entry.campaign(), entry.landingPage(), entry.businessLine(),
+                request.fields())
+                .classify(classifier, ruleset, new RoutingInput.Defaults(defaults.defaultQueue(),
+                        defaults.defaultPriority(), defaults.defaultSlaSeconds(), defaults.defaultLanguage()));
         Classification.Plan decided = classification.plan();
-        if (decided.language() == null) {
-            decided = withLanguage(decided, defaults.defaultLanguage());
-        }
         ConversationStatus status = decided.botFirst() ? ConversationStatus.BOT : ConversationStatus.QUEUED;
         ConversationRecord record = new ConversationRecord(conversationId, request.channel(), request.externalId(),
                 request.text(), request.language(), customer, entry, request.fields(), decided, ruleset.version(),
-                status, null, decisionId, now, null, null, null, null);
+                status, null, decisionId, now, null, null, null, null, selection.experimentId(), selection.variant());
         Optional<ConversationRecord> raced = conversations.insertIfAbsent(record);
         if (raced.isPresent()) {
             return repeated(raced.get());
@@ -117,7 +113,9 @@ public final class IntakeService {
         decisions.append(new DecisionRecord(decisionId, DecisionKind.ROUTED, now, conversationId, ruleset.version(),
                 DecisionInputs.of(record), classification.rulesFired(), decided,
                 dispatch == null ? null : dispatch.candidates(), dispatch == null ? null : dispatch.agentId(),
-                outcome, reason, (classification.nanos() + dispatchNanos) / 1000));
+                outcome, selection.experimentId() == null ? reason
+                        : reason + "; experiment " + selection.experimentId() + " (" + selection.variant() + ")",
+                (classification.nanos() + dispatchNanos) / 1000));
         if (dispatch != null) {
             assignments.record(dispatch.others(), "dispatched while routing conversation " + conversationId);
         }
@@ -131,8 +129,4 @@ public final class IntakeService {
         return new IntakeResult(existing, false, null, position);
     }
 
-    private static Classification.Plan withLanguage(Classification.Plan p, String language) {
-        return new Classification.Plan(p.intent(), p.queue(), p.requiredSkills(), language, p.team(), p.priority(),
-                p.slaSeconds(), p.botFirst(), p.preferredAgentId());
-    }
 }

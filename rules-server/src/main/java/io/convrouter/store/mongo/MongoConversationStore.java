@@ -40,6 +40,7 @@ public final class MongoConversationStore implements ConversationStore {
         this.conversations = db.getCollection("conversations");
         conversations.createIndex(Indexes.ascending("dedupeKey"), new IndexOptions().unique(true).name("dedupe"));
         conversations.createIndex(Indexes.ascending("status"), new IndexOptions().name("status"));
+        conversations.createIndex(Indexes.ascending("experimentId"), new IndexOptions().name("experiment").sparse(true));
     }
 
     static String dedupeKey(String channel, String externalId) {
@@ -98,6 +99,13 @@ public final class MongoConversationStore implements ConversationStore {
                 RETURN_NEW)).map(MongoConversationStore::fromDoc);
     }
 
+    /** Every conversation routed inside an experiment, for its report. */
+    public List<ConversationRecord> findByExperiment(String experimentId) {
+        List<ConversationRecord> result = new ArrayList<>();
+        conversations.find(eq("experimentId", experimentId)).forEach(d -> result.add(fromDoc(d)));
+        return result;
+    }
+
     @Override
     public List<ConversationRecord> findQueued() {
         return findByStatus(ConversationStatus.QUEUED);
@@ -148,7 +156,9 @@ public final class MongoConversationStore implements ConversationStore {
                 .append("assignedAt", Docs.date(c.assignedAt()))
                 .append("endedAt", Docs.date(c.endedAt()))
                 .append("outcome", c.outcome() == null ? null : c.outcome().wireName())
-                .append("satisfaction", c.satisfaction());
+                .append("satisfaction", c.satisfaction())
+                .append("experimentId", c.experimentId())
+                .append("variant", c.variant());
     }
 
     static ConversationRecord fromDoc(Document d) {
@@ -166,6 +176,7 @@ public final class MongoConversationStore implements ConversationStore {
                 ConversationStatus.valueOf(d.getString("status").toUpperCase(java.util.Locale.ROOT)),
                 d.getString("agentId"), d.getString("decisionId"), Docs.instant(d, "createdAt"),
                 Docs.instant(d, "assignedAt"), Docs.instant(d, "endedAt"),
-                outcome == null ? null : Outcome.parse(outcome).orElse(null), Docs.integer(d, "satisfaction"));
+                outcome == null ? null : Outcome.parse(outcome).orElse(null), Docs.integer(d, "satisfaction"),
+                d.getString("experimentId"), d.getString("variant"));
     }
 }

@@ -62,6 +62,11 @@ public final class MongoDecisionLog implements DecisionLog {
     }
 
     @Override
+    public void forEach(DecisionQuery q, java.util.function.Consumer<DecisionRecord> action) {
+        decisions.find(filter(q)).sort(Sorts.ascending("at", "_id")).batchSize(1000).forEach(d -> action.accept(fromDoc(d)));
+    }
+
+    @Override
     public long count(DecisionQuery q) {
         return decisions.countDocuments(filter(q));
     }
