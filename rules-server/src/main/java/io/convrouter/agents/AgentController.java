@@ -1,5 +1,6 @@
 package io.convrouter.agents;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,9 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+
+import io.convrouter.errors.FieldError;
+import io.convrouter.errors.InvalidInputException;
 
 /** Agents over REST: register or update a profile, report presence, read with current load. */
 @RestController
@@ -28,6 +32,7 @@ public class AgentController {
 
     @PutMapping("/{id}")
     public AgentView put(@PathVariable String id, @RequestBody AgentBody body) {
+        rejectNulls(body);
         return AgentView.of(agents.register(new AgentProfile(id, body.name(), body.skills(),
                 body.languages() == null ? null : new LinkedHashSet<>(body.languages()),
                 body.teams() == null ? null : new LinkedHashSet<>(body.teams()), body.capacity())));
@@ -46,5 +51,33 @@ public class AgentController {
     @GetMapping("/{id}")
     public AgentView get(@PathVariable String id) {
         return AgentView.of(agents.get(id));
+    }
+
+    /** JSON nulls inside the profile's maps and lists would fail deep inside; name them instead. */
+    private static void rejectNulls(AgentBody body) {
+        List<FieldError> errors = new ArrayList<>();
+        if (body.skills() != null) {
+            body.skills().forEach((skill, level) -> {
+                if (level == null) {
+                    errors.add(new FieldError("skills." + skill, "needs a level, not null"));
+                }
+            });
+        }
+        if (body.capacity() != null) {
+            body.capacity().forEach((channel, units) -> {
+                if (units == null) {
+                    errors.add(new FieldError("capacity." + channel, "needs a number, not null"));
+                }
+            });
+        }
+        if (body.languages() != null && body.languages().contains(null)) {
+            errors.add(new FieldError("languages", "must not contain null"));
+        }
+        if (body.teams() != null && body.teams().contains(null)) {
+            errors.add(new FieldError("teams", "must not contain null"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
     }
 }

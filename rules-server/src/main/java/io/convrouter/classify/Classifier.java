@@ -49,8 +49,10 @@ public final class Classifier {
                 if (count >= MAX_FIRINGS_PER_STAGE) {
                     throw new RuleLoopException(stage, fired.subList(Math.max(0, fired.size() - 5), fired.size()));
                 }
-                // Let the next stage's conditions see what this stage wrote to the plan.
-                session.update(planHandle, plan);
+                if (count > 0) {
+                    // Let the next stage's conditions see what this stage wrote to the plan.
+                    session.update(planHandle, plan);
+                }
             }
         } finally {
             session.dispose();

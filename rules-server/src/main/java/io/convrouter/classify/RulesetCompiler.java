@@ -86,9 +86,7 @@ public final class RulesetCompiler {
                 default -> { }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new RulesetCompilationException(problems);
-        }
+        // Problems so far (unreadable tables) are reported together with the build's, all at once.
         KieServices ks = KieServices.Factory.get();
         ReleaseId releaseId = ks.newReleaseId("io.convrouter.rulesets", "ruleset-" + version,
                 "1.0." + System.nanoTime());
@@ -102,8 +100,14 @@ public final class RulesetCompiler {
             byPath.put(s.kiePath().substring(RESOURCES.length()), s);
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-        for (Message m : builder.getResults().getMessages(Message.Level.ERROR)) {
-            problems.add(locate(m, byPath));
+        List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
+        for (Message m : errors) {
+            // Drools adds this after any parse error in a file; the parse error itself says what is wrong.
+            boolean echo = m.getText() != null && m.getText().contains("Parser returned a null Package")
+                    && errors.stream().anyMatch(o -> o != m && java.util.Objects.equals(o.getPath(), m.getPath()));
+            if (!echo) {
+                problems.add(locate(m, byPath));
+            }
         }
         if (!problems.isEmpty()) {
             ks.getRepository().removeKieModule(releaseId);

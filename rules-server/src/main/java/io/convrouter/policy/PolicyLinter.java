@@ -219,6 +219,9 @@ public final class PolicyLinter {
                                                    List<DecisionTable.Column> actions) {
         Map<String, String> diffs = new LinkedHashMap<>();
         for (DecisionTable.Column c : actions) {
+            if (orderFree(c)) {
+                continue; // both rows apply and the result is the same in either order
+            }
             String va = normalize(a.value(c));
             String vb = normalize(b.value(c));
             if (va != null && vb != null && !va.equals(vb)) {
@@ -226,6 +229,30 @@ public final class PolicyLinter {
             }
         }
         return diffs;
+    }
+
+    /** Plan actions whose combined effect does not depend on which row runs last. */
+    private static final Set<String> ORDER_FREE_ACTIONS = Set.of("raisePriority", "tightenSla", "requireSkills",
+            "requireSkill");
+
+    /**
+     * True for an action column that only raises a priority, tightens an SLA or adds skills: two
+     * rows with different values there do not contradict each other (the higher priority, the
+     * tighter SLA, every skill at its highest level win, whatever the order).
+     */
+    static boolean orderFree(DecisionTable.Column c) {
+        if (c.code() == null) {
+            return false;
+        }
+        Matcher m = PLAN_CALL.matcher(c.code());
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            if (!ORDER_FREE_ACTIONS.contains(m.group(1))) {
+                return false;
+            }
+        }
+        return any;
     }
 
     private static String normalize(String v) {

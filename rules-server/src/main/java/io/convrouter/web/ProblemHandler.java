@@ -25,6 +25,7 @@ import io.convrouter.errors.FieldError;
 import io.convrouter.errors.InvalidInputException;
 import io.convrouter.errors.NotFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -93,6 +94,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         Throwable cause = e.getMostSpecificCause();
         if (cause instanceof JacksonException je) {
             String path = path(je);
+            if (je instanceof InputCoercionException ice) {
+                return new FieldError(path, "is out of range for " + typeName(ice.getTargetType()) + ": "
+                        + ice.getOriginalMessage());
+            }
             if (je instanceof StreamReadException && !(je instanceof MismatchedInputException)) {
                 String where = je.getLocation() == null ? "" : " at line " + je.getLocation().getLineNr()
                         + ", column " + je.getLocation().getColumnNr();

@@ -33,13 +33,27 @@ public final class Conversation {
         if (commaSeparatedKeywords == null) {
             return false;
         }
-        for (String keyword : commaSeparatedKeywords.split("[,，、]")) {
-            String k = normalize(keyword.trim());
-            if (!k.isEmpty() && normalizedText.contains(k)) {
+        for (String k : KEYWORDS.computeIfAbsent(commaSeparatedKeywords, Conversation::splitKeywords)) {
+            if (normalizedText.contains(k)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Keyword lists come from rule cells and repeat for every conversation: split and normalize
+     * each list once. Bounded by the number of distinct lists in the rules (cleared if it grows
+     * past a few thousand, e.g. after many ruleset versions).
+     */
+    private static final Map<String, String[]> KEYWORDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String[] splitKeywords(String list) {
+        if (KEYWORDS.size() > 5_000) {
+            KEYWORDS.clear();
+        }
+        return java.util.Arrays.stream(list.split("[,，、]")).map(k -> normalize(k.trim()))
+                .filter(k -> !k.isEmpty()).toArray(String[]::new);
     }
 
     /** A free-form field the integration sent, or null. */

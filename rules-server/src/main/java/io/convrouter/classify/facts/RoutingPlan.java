@@ -46,6 +46,11 @@ public final class RoutingPlan {
         }
     }
 
+    /** No skills required (e.g. the bot takes the conversation). */
+    public void clearSkills() {
+        requiredSkills.clear();
+    }
+
     public void dropSkill(String skill) {
         requiredSkills.remove(skill);
     }

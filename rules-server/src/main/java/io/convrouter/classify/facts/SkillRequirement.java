@@ -9,7 +9,26 @@ import java.util.regex.Pattern;
 public record SkillRequirement(String skill, int minLevel) {
     private static final Pattern ONE = Pattern.compile("\\s*([A-Za-z][\\w-]*)\\s*(?:[:\\s]\\s*(\\d+))?\\s*");
 
+    /** Cells repeat for every conversation; parse each distinct one once (bounded, like the keyword cache). */
+    private static final java.util.Map<String, List<SkillRequirement>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static List<SkillRequirement> parseAll(String spec) {
+        if (spec == null) {
+            return List.of();
+        }
+        List<SkillRequirement> cached = PARSED.get(spec);
+        if (cached != null) {
+            return cached;
+        }
+        List<SkillRequirement> parsed = List.copyOf(parse(spec));
+        if (PARSED.size() > 5_000) {
+            PARSED.clear();
+        }
+        PARSED.put(spec, parsed);
+        return parsed;
+    }
+
+    private static List<SkillRequirement> parse(String spec) {
         List<SkillRequirement> result = new ArrayList<>();
         if (spec == null || spec.isBlank()) {
             return result;

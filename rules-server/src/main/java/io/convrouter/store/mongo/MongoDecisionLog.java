@@ -56,7 +56,11 @@ public final class MongoDecisionLog implements DecisionLog {
     @Override
     public List<DecisionRecord> find(DecisionQuery q) {
         List<DecisionRecord> result = new ArrayList<>();
-        decisions.find(filter(q)).sort(Sorts.descending("at", "_id")).skip(q.page() * q.size()).limit(q.size())
+        long skip = (long) q.page() * q.size();
+        if (skip > Integer.MAX_VALUE) {
+            return result; // beyond any stored page (and page * size would overflow an int)
+        }
+        decisions.find(filter(q)).sort(Sorts.descending("at", "_id")).skip((int) skip).limit(q.size())
                 .forEach(d -> result.add(fromDoc(d)));
         return result;
     }
