@@ -56,6 +56,19 @@ public final class Conversation {
                 .filter(k -> !k.isEmpty()).toArray(String[]::new);
     }
 
+    /** True when the channel is one of the comma-separated channel ids. */
+    public boolean channelIn(String commaSeparatedChannels) {
+        if (commaSeparatedChannels == null || channel == null) {
+            return false;
+        }
+        for (String c : commaSeparatedChannels.split(",")) {
+            if (c.trim().equals(channel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A free-form field the integration sent, or null. */
     public String field(String name) {
         return fields.get(name);
