@@ -118,11 +118,32 @@ public final class PolicyService {
     }
 
     public RulesetVersion get(String version) {
-        return store.find(version).orElseThrow(() -> new NotFoundException("ruleset version", version));
+        RulesetVersion v = store.find(version).orElseThrow(() -> new NotFoundException("ruleset version", version));
+        return withLiveStatus(v, store.state().orElse(null));
     }
 
     public List<RulesetVersion> list() {
-        return store.list();
+        PolicyState state = store.state().orElse(null);
+        return store.list().stream().map(v -> withLiveStatus(v, state)).toList();
+    }
+
+    /**
+     * The shared state decides which version is active. A version's stored status is written after
+     * the state changes, so when two instances activate at once their status writes can interleave
+     * and leave two versions marked active; reading the status against the state keeps exactly one.
+     */
+    private static RulesetVersion withLiveStatus(RulesetVersion v, PolicyState state) {
+        if (state == null || state.activeVersion() == null || v.status() == RulesetStatus.FAILED) {
+            return v;
+        }
+        boolean live = v.version().equals(state.activeVersion());
+        if (live && v.status() != RulesetStatus.ACTIVE) {
+            return v.withStatus(RulesetStatus.ACTIVE, v.activatedAt() != null ? v.activatedAt() : state.updatedAt(), null);
+        }
+        if (!live && v.status() == RulesetStatus.ACTIVE) {
+            return v.withStatus(RulesetStatus.RETIRED, v.activatedAt(), state.updatedAt());
+        }
+        return v;
     }
 
     public List<PolicyFile> files(String version) {

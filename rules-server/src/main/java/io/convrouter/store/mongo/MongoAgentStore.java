@@ -2,7 +2,6 @@ package io.convrouter.store.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.lt;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +25,8 @@ import io.convrouter.agents.Presence;
 
 /**
  * Agents in MongoDB. A reservation is one conditional findOneAndUpdate: it matches only while the
- * agent is online and its load on the channel is below capacity, and increments the load and
- * records the conversation in the same atomic step.
+ * agent is online and its load on the channel is below the capacity stored for it, and increments
+ * the load and records the conversation in the same atomic step.
  */
 public final class MongoAgentStore implements AgentStore {
     private static final FindOneAndUpdateOptions RETURN_NEW =
@@ -118,8 +117,10 @@ public final class MongoAgentStore implements AgentStore {
         if (capacity <= 0) {
             return Optional.empty();
         }
+        // "Below capacity" compares with the capacity stored on the agent, in the same atomic step. The caller's
+        // capacity comes from its view of the agent, which may predate a profile update that lowered it.
         Bson filter = and(eq("_id", agentId), eq("presence", Presence.ONLINE.wireName()),
-                lt("load." + channel, capacity), Filters2.notHolding(conversationId));
+                Filters2.belowStoredCapacity(channel), Filters2.notHolding(conversationId));
         Bson update = Updates.combine(
                 Updates.inc("load." + channel, 1),
                 Updates.push("active", new Document("conversationId", conversationId)
@@ -170,6 +171,11 @@ public final class MongoAgentStore implements AgentStore {
 
         static Bson notHolding(String conversationId) {
             return new Document("active.conversationId", new Document("$ne", conversationId));
+        }
+
+        /** {@code load.<channel> < capacity.<channel>}, both read from the document being updated. */
+        static Bson belowStoredCapacity(String channel) {
+            return new Document("$expr", new Document("$lt", List.of("$load." + channel, "$capacity." + channel)));
         }
     }
 }
