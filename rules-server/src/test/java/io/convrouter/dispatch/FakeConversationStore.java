@@ -1,0 +1,113 @@
+package io.convrouter.dispatch;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.convrouter.conversation.ConversationRecord;
+import io.convrouter.conversation.ConversationStatus;
+import io.convrouter.conversation.ConversationStore;
+import io.convrouter.conversation.Outcome;
+
+/**
+ * An in-memory {@link ConversationStore} with the MongoDB store's conditional status changes:
+ * QUEUED to ASSIGNED only while still queued, so a conversation is assigned at most once however
+ * many dispatchers try. It counts successful assignments per conversation for the tests.
+ */
+final class FakeConversationStore implements ConversationStore {
+    private final Map<String, ConversationRecord> byId = new LinkedHashMap<>();
+    private final Map<String, String> byExternalId = new HashMap<>();
+    private final Map<String, Integer> assignments = new HashMap<>();
+
+    @Override
+    public synchronized Optional<ConversationRecord> insertIfAbsent(ConversationRecord c) {
+        String existing = byExternalId.get(key(c.channel(), c.externalId()));
+        if (existing != null) {
+            return Optional.of(byId.get(existing));
+        }
+        byId.put(c.id(), c);
+        byExternalId.put(key(c.channel(), c.externalId()), c.id());
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> find(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> findByExternalId(String channel, String externalId) {
+        return Optional.ofNullable(byExternalId.get(key(channel, externalId))).map(byId::get);
+    }
+
+    @Override
+    public synchronized boolean markAssigned(String id, String agentId, Instant at) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != ConversationStatus.QUEUED) {
+            return false;
+        }
+        byId.put(id, c.assigned(agentId, at));
+        assignments.merge(id, 1, Integer::sum);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean markRequeued(String id, String agentId) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != ConversationStatus.ASSIGNED || !agentId.equals(c.agentId())) {
+            return false;
+        }
+        byId.put(id, new ConversationRecord(c.id(), c.channel(), c.externalId(), c.text(), c.language(), c.customer(),
+                c.entry(), c.fields(), c.plan(), c.rulesetVersion(), ConversationStatus.QUEUED, null, c.decisionId(),
+                c.createdAt(), null, c.endedAt(), c.outcome(), c.satisfaction(), c.experimentId(), c.variant()));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> markEnded(String id, ConversationStatus expected,
+                                                            ConversationStatus finalStatus, Instant at,
+                                                            Outcome outcome, Integer satisfaction) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != expected) {
+            return Optional.empty();
+        }
+        ConversationRecord ended = c.ended(finalStatus, at, outcome, satisfaction);
+        byId.put(id, ended);
+        return Optional.of(ended);
+    }
+
+    @Override
+    public synchronized List<ConversationRecord> findQueued() {
+        return byId.values().stream().filter(c -> c.status() == ConversationStatus.QUEUED).toList();
+    }
+
+    @Override
+    public synchronized List<ConversationRecord> findAssigned() {
+        return byId.values().stream().filter(c -> c.status() == ConversationStatus.ASSIGNED).toList();
+    }
+
+    /** How many times the conversation went from QUEUED to ASSIGNED. */
+    synchronized int timesAssigned(String id) {
+        return assignments.getOrDefault(id, 0);
+    }
+
+    synchronized ConversationRecord get(String id) {
+        ConversationRecord c = byId.get(id);
+        if (c == null) {
+            throw new AssertionError("no conversation " + id + " in the store");
+        }
+        return c;
+    }
+
+    synchronized List<ConversationRecord> all() {
+        return new ArrayList<>(byId.values());
+    }
+
+    private static String key(String channel, String externalId) {
+        return channel + '\u0000' + externalId;
+    }
+}
