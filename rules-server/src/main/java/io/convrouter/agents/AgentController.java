@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -31,11 +33,15 @@ public class AgentController {
     public record PresenceBody(String status) {}
 
     @PutMapping("/{id}")
-    public AgentView put(@PathVariable String id, @RequestBody AgentBody body) {
+    public ResponseEntity<AgentView> put(@PathVariable String id, @RequestBody AgentBody body) {
         rejectNulls(body);
-        return AgentView.of(agents.register(new AgentProfile(id, body.name(), body.skills(),
+        boolean exists = agents.exists(id);
+        AgentView view = AgentView.of(agents.register(new AgentProfile(id, body.name(), body.skills(),
                 body.languages() == null ? null : new LinkedHashSet<>(body.languages()),
                 body.teams() == null ? null : new LinkedHashSet<>(body.teams()), body.capacity())));
+        // 201 when this created the agent, 200 when it updated one.
+        return ResponseEntity.status(exists ? HttpStatus.OK : HttpStatus.CREATED)
+                .location(java.net.URI.create("/api/v1/agents/" + id)).body(view);
     }
 
     @PutMapping("/{id}/presence")

@@ -54,6 +54,10 @@ public final class AgentService {
         return dispatcher.cachedAgent(agentId).orElse(updated);
     }
 
+    public boolean exists(String agentId) {
+        return store.find(agentId).isPresent();
+    }
+
     public Agent get(String agentId) {
         return store.find(agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
     }
@@ -83,6 +87,11 @@ public final class AgentService {
         }
         if (p.languages().isEmpty()) {
             errors.add(new FieldError("languages", "must list at least one language, such as [\"zh\"]"));
+        }
+        for (String l : p.languages()) {
+            if (l == null || !l.matches("[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")) {
+                errors.add(new FieldError("languages", "'" + l + "' is not a language tag such as zh, en or zh-CN"));
+            }
         }
         for (String t : p.teams()) {
             if (!workbench.teams().containsKey(t)) {

@@ -44,6 +44,22 @@ final class WaitingQueue {
         return c == null ? 0 : ordered.headSet(c).size() + 1;
     }
 
+    /** 1-based position among the conversations waiting in the same queue, or 0 when not waiting. */
+    int positionInQueue(String id) {
+        ConversationRecord c = byId.get(id);
+        if (c == null) {
+            return 0;
+        }
+        String queue = c.plan().queue();
+        int ahead = 0;
+        for (ConversationRecord other : ordered.headSet(c)) {
+            if (java.util.Objects.equals(queue, other.plan().queue())) {
+                ahead++;
+            }
+        }
+        return ahead + 1;
+    }
+
     List<ConversationRecord> inOrder() {
         return new ArrayList<>(ordered);
     }

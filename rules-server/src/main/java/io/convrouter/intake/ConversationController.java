@@ -40,7 +40,8 @@ public class ConversationController {
     public ResponseEntity<ConversationView> create(@RequestBody ConversationBody body) {
         IntakeResult result = intake.receive(body.toRequest());
         ConversationView view = ConversationView.of(result.conversation(), result.rulesFired(), result.queuePosition());
-        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK).body(view);
+        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .location(java.net.URI.create("/api/v1/conversations/" + view.id())).body(view);
     }
 
     @GetMapping("/{id}")
@@ -51,8 +52,8 @@ public class ConversationController {
     public record CloseBody(String outcome, Integer satisfaction) {}
 
     @PostMapping("/{id}/close")
-    public ConversationView close(@PathVariable String id, @RequestBody CloseBody body) {
-        return view(lifecycle.close(id, body.outcome(), body.satisfaction()));
+    public ConversationView close(@PathVariable String id, @RequestBody(required = false) CloseBody body) {
+        return view(lifecycle.close(id, body == null ? null : body.outcome(), body == null ? null : body.satisfaction()));
     }
 
     @PostMapping("/{id}/abandon")

@@ -128,19 +128,23 @@ public final class PolicyService {
     }
 
     /**
-     * The shared state decides which version is active. A version's stored status is written after
-     * the state changes, so when two instances activate at once their status writes can interleave
-     * and leave two versions marked active; reading the status against the state keeps exactly one.
+     * The shared state decides which versions are active: the one routing traffic, and the variant
+     * of a running experiment. A version's stored status is written after the state changes, so
+     * when two instances activate at once their status writes can interleave and leave a version
+     * marked active that no longer is; reading the status against the state keeps it true.
      */
     private static RulesetVersion withLiveStatus(RulesetVersion v, PolicyState state) {
         if (state == null || state.activeVersion() == null || v.status() == RulesetStatus.FAILED) {
             return v;
         }
-        boolean live = v.version().equals(state.activeVersion());
-        if (live && v.status() != RulesetStatus.ACTIVE) {
-            return v.withStatus(RulesetStatus.ACTIVE, v.activatedAt() != null ? v.activatedAt() : state.updatedAt(), null);
+        boolean routes = v.version().equals(state.activeVersion());
+        boolean variant = state.experiment() != null && v.version().equals(state.experiment().variantVersion());
+        if ((routes || variant) && v.status() != RulesetStatus.ACTIVE) {
+            Instant since = v.activatedAt() != null ? v.activatedAt()
+                    : routes ? state.updatedAt() : state.experiment().startedAt();
+            return v.withStatus(RulesetStatus.ACTIVE, since, null);
         }
-        if (!live && v.status() == RulesetStatus.ACTIVE) {
+        if (!routes && !variant && v.status() == RulesetStatus.ACTIVE) {
             return v.withStatus(RulesetStatus.RETIRED, v.activatedAt(), state.updatedAt());
         }
         return v;

@@ -29,6 +29,7 @@ import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error leaves as {@code application/problem+json} that says what is wrong and where:
@@ -102,6 +103,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 String where = je.getLocation() == null ? "" : " at line " + je.getLocation().getLineNr()
                         + ", column " + je.getLocation().getColumnNr();
                 return new FieldError(path, "the body is not valid JSON" + where + ": " + je.getOriginalMessage());
+            }
+            if (je instanceof UnrecognizedPropertyException upe) {
+                String known = upe.getKnownPropertyIds() == null ? "" : "; known fields here: "
+                        + upe.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+                return new FieldError(path, "is not a field of this request" + known);
             }
             if (je instanceof InvalidFormatException ife) {
                 return new FieldError(path, "'" + ife.getValue() + "' is not " + typeName(ife.getTargetType()));

@@ -24,6 +24,18 @@ import tools.jackson.databind.JsonNode;
 class AgentApiTest extends ApiTestSupport {
 
     @Test
+    void registeringAnswers201WithItsLocationAndUpdatingAnswers200() {
+        String id = newAgentId();
+        ApiClient.Response created = api.put("/api/v1/agents/" + id, profile(newLanguage(), 2));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.location()).isEqualTo("/api/v1/agents/" + id);
+
+        ApiClient.Response updated = api.put("/api/v1/agents/" + id, profile(newLanguage(), 3));
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.json().get("capacity").get("web").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void aRegisteredAgentStartsOfflineWithNoLoadAndCanBeReadBack() {
         String id = newAgentId();
         Map<String, Object> profile = obj("name", "Li Na", "skills", obj("refund", 4, "shipping", 3),

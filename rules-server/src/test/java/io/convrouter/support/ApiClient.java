@@ -32,8 +32,15 @@ public final class ApiClient {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    /** A response: status, Content-Type header (or ""), raw body and the body parsed as JSON (null if not JSON). */
-    public record Response(int status, String contentType, String raw, JsonNode json) {
+    /**
+     * A response: status, Content-Type header (or ""), raw body, the body parsed as JSON (null if
+     * not JSON) and the Location header (or null).
+     */
+    public record Response(int status, String contentType, String raw, JsonNode json, String location) {
+
+        public Response(int status, String contentType, String raw, JsonNode json) {
+            this(status, contentType, raw, json, null);
+        }
 
         /** The text at a dotted path such as "customer.tier", or null when missing or JSON null. */
         public String text(String path) {
@@ -129,7 +136,7 @@ public final class ApiClient {
                     json = null;
                 }
             }
-            return new Response(r.statusCode(), contentType, r.body(), json);
+            return new Response(r.statusCode(), contentType, r.body(), json, r.headers().firstValue("Location").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

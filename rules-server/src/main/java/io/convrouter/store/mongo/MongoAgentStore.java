@@ -14,6 +14,7 @@ import org.bson.conversions.Bson;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
@@ -65,19 +66,22 @@ public final class MongoAgentStore implements AgentStore {
                     continue; // registered concurrently: update it instead
                 }
             }
+            Map<String, Integer> load = Docs.intMap(existing, "load");
+            for (String channel : p.capacity().keySet()) {
+                if (!load.containsKey(channel)) {
+                    // A new channel starts at load 0, set only while the field is still absent: another update
+                    // may have added it meanwhile and a reservation taken a unit, which an unconditional
+                    // "$set: 0" from this (stale) read would erase.
+                    agents.updateOne(and(eq("_id", p.id()), Filters.exists("load." + channel, false)),
+                            Updates.set("load." + channel, 0));
+                }
+            }
             List<Bson> updates = new ArrayList<>();
             updates.add(Updates.set("name", p.name()));
             updates.add(Updates.set("skills", Docs.doc(p.skills())));
             updates.add(Updates.set("languages", new ArrayList<>(p.languages())));
             updates.add(Updates.set("teams", new ArrayList<>(p.teams())));
             updates.add(Updates.set("capacity", Docs.doc(p.capacity())));
-            Map<String, Integer> load = Docs.intMap(existing, "load");
-            for (String channel : p.capacity().keySet()) {
-                if (!load.containsKey(channel)) {
-                    // A reservation's filter is "load.<channel> < capacity", which never matches a missing field.
-                    updates.add(Updates.set("load." + channel, 0));
-                }
-            }
             Document saved = agents.findOneAndUpdate(eq("_id", p.id()), Updates.combine(updates), RETURN_NEW);
             if (saved != null) {
                 return fromDoc(saved);
