@@ -109,26 +109,38 @@ public class PolicyConfiguration {
         }
     }
 
-    /** Turns a change in the rules directory into a candidate version (activated too, if configured). */
+    /**
+     * Turns a change in the rules directory into a candidate version (activated too, if
+     * configured). A change is taken only once two checks in a row read the same files, so an
+     * editor still writing a file does not produce a spurious failed version; a change whose
+     * submission fails (say the database is briefly away) is tried again at the next check.
+     */
     static final class DirectoryWatch {
         private final PolicyService policies;
         private final RoutingProperties props;
-        private String lastSeen;
+        private String submitted;
+        private String pending;
 
         DirectoryWatch(PolicyService policies, RoutingProperties props) {
             this.policies = policies;
             this.props = props;
-            this.lastSeen = RulesetCompiler.versionOf(RoutingConfiguration.readPolicyFiles(props.rulesDir()));
+            this.submitted = RulesetCompiler.versionOf(RoutingConfiguration.readPolicyFiles(props.rulesDir()));
         }
 
         void check() {
             List<PolicyFile> files = RoutingConfiguration.readPolicyFiles(props.rulesDir());
             String version = RulesetCompiler.versionOf(files);
-            if (version.equals(lastSeen) || files.isEmpty()) {
+            if (version.equals(submitted) || files.isEmpty()) {
+                pending = null;
                 return;
             }
-            lastSeen = version;
+            if (!version.equals(pending)) {
+                pending = version; // seen once: wait for the files to stay the same for one more check
+                return;
+            }
             RulesetVersion rv = policies.submit(files, "rules-directory", "changed in " + props.rulesDir(), "directory");
+            submitted = version;
+            pending = null;
             log.info("Rules directory changed: version {} is {} ({} errors, {} failing scenarios)", rv.version(),
                     rv.status().wireName(), rv.report().errors().size(), rv.report().scenariosFailed());
             if (props.rulesAutoActivate() && rv.status() == RulesetStatus.CANDIDATE) {

@@ -66,10 +66,10 @@ public class PolicyController {
             String name = f.getOriginalFilename() == null ? f.getName() : f.getOriginalFilename();
             policyFiles.addAll(PolicyArchive.expand(name, f.getBytes()));
         }
-        int before = policies.list().size();
-        RulesetVersion v = policies.submit(policyFiles, author, note, "upload");
-        boolean created = policies.list().size() > before;
-        return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(v);
+        PolicyService.Submission submitted = policies.upload(policyFiles, author, note, "upload");
+        return ResponseEntity.status(submitted.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .location(java.net.URI.create("/api/v1/rulesets/" + submitted.version().version()))
+                .body(submitted.version());
     }
 
     @GetMapping("/{version}")

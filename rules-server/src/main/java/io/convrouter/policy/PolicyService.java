@@ -86,8 +86,16 @@ public final class PolicyService {
         return active;
     }
 
+    /** A submitted version, and whether this submission created it (false: the same files were stored before). */
+    public record Submission(RulesetVersion version, boolean created) {}
+
     /** Stores a new version and validates it; the same files again return the version already stored. */
     public RulesetVersion submit(List<PolicyFile> input, String author, String note, String source) {
+        return upload(input, author, note, source).version();
+    }
+
+    /** Like {@link #submit}, telling whether the version is new. */
+    public Submission upload(List<PolicyFile> input, String author, String note, String source) {
         List<PolicyFile> files = input.stream().filter(PolicyFile::isRulesetFile).toList();
         if (files.isEmpty()) {
             throw InvalidInputException.of("files", "no ruleset files: expected *.drl, *.drl.xlsx, *.drl.xls, *.drl.csv, "
@@ -97,7 +105,7 @@ public final class PolicyService {
         String version = RulesetCompiler.versionOf(files);
         Optional<RulesetVersion> existing = store.find(version);
         if (existing.isPresent()) {
-            return existing.get();
+            return new Submission(get(version), false);
         }
         PolicyValidator.Outcome outcome = validator.validate(files);
         RulesetStatus status = outcome.report().valid() ? RulesetStatus.CANDIDATE : RulesetStatus.FAILED;
@@ -106,7 +114,7 @@ public final class PolicyService {
         RulesetVersion rv = new RulesetVersion(version, status, clock.instant(), blankTo(author, "unknown"),
                 note == null ? "" : note, source, infos, outcome.report(), null, null);
         if (!store.insert(rv, files)) {
-            return store.find(version).orElse(rv);
+            return new Submission(get(version), false);
         }
         if (outcome.ruleset() != null && status == RulesetStatus.CANDIDATE) {
             cache(version, outcome.ruleset());
@@ -114,7 +122,7 @@ public final class PolicyService {
         log.info("Ruleset version {} submitted by {} ({}): {}, {} errors, {} warnings, {} scenarios ({} failing)",
                 version, rv.author(), source, status.wireName(), outcome.report().errors().size(),
                 outcome.report().warnings().size(), outcome.report().scenariosRun(), outcome.report().scenariosFailed());
-        return rv;
+        return new Submission(rv, true);
     }
 
     public RulesetVersion get(String version) {
@@ -326,8 +334,8 @@ public final class PolicyService {
     private static void requireActivatable(RulesetVersion rv) {
         if (rv.status() == RulesetStatus.FAILED) {
             ValidationReport r = rv.report();
-            throw new ConflictException("version " + rv.version() + " failed validation (" + r.errors().size() + " errors, "
-                    + r.scenariosFailed() + " failing scenarios) and cannot be activated; fix the files and upload them again");
+            throw new ConflictException("version " + rv.version() + " failed validation (" + r.errors().size() + " error(s), "
+                    + r.scenariosFailed() + " failing scenario(s)) and cannot be activated; fix the files and upload them again");
         }
     }
 

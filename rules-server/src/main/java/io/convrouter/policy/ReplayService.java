@@ -40,6 +40,9 @@ public final class ReplayService {
     private final RoutingInput.Defaults defaults;
     private final ExecutorService executor;
     private final Clock clock;
+    /** Finished jobs kept for polling; older ones are dropped. */
+    static final int JOBS_KEPT = 50;
+
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
     public ReplayService(PolicyService policies, DecisionLog decisions, Classifier classifier,
@@ -97,6 +100,7 @@ public final class ReplayService {
         // A fixed end, so that traffic arriving during the replay does not move the window.
         Instant end = to != null ? to : clock.instant();
         Job job = new Job(Ids.newId(), version, from, end, clock.instant());
+        forgetOldJobs();
         jobs.put(job.id, job);
         executor.submit(() -> {
             try {
@@ -110,6 +114,16 @@ public final class ReplayService {
             }
         });
         return job;
+    }
+
+    private void forgetOldJobs() {
+        if (jobs.size() < JOBS_KEPT) {
+            return;
+        }
+        jobs.values().stream().filter(j -> j.finishedAt != null)
+                .sorted(java.util.Comparator.comparing(j -> j.finishedAt))
+                .limit(jobs.size() - JOBS_KEPT + 1L)
+                .map(j -> j.id).toList().forEach(jobs::remove);
     }
 
     public Job job(String id) {
