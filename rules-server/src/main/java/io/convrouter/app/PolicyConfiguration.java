@@ -88,6 +88,9 @@ public class PolicyConfiguration {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.setThreadNamePrefix("policy-");
         scheduler.setPoolSize(1);
+        // Let a running sync finish before the database client closes behind it.
+        scheduler.setWaitForTasksToCompleteOnShutdown(true);
+        scheduler.setAwaitTerminationSeconds(10);
         scheduler.initialize();
         if (!props.policySyncInterval().isZero()) {
             scheduler.scheduleWithFixedDelay(() -> runQuietly("policy sync", policies::syncFromStore),

@@ -70,7 +70,8 @@ public class StoreConfiguration {
         return client.getDatabase(name == null || name.isBlank() ? "convrouter" : name);
     }
 
-    @Bean
+    /** Not closed here: the embedded server bean owns its own shutdown. */
+    @Bean(destroyMethod = "")
     Durability durability(ObjectProvider<EmbeddedMongo> embedded) {
         EmbeddedMongo mongo = embedded.getIfAvailable();
         return mongo != null ? mongo : Durability.NONE;

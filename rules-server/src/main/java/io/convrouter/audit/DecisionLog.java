@@ -7,6 +7,9 @@ public interface DecisionLog {
 
     void append(DecisionRecord decision);
 
+    /** Appends unless a decision with the same id is stored already (two writers recovering the same one). */
+    void appendIfAbsent(DecisionRecord decision);
+
     /** One conversation's decisions, oldest first. */
     List<DecisionRecord> forConversation(String conversationId);
 

@@ -39,6 +39,7 @@ public final class IntakeService {
     private final AssignmentRecorder assignments;
     private final Durability durability;
     private final Clock clock;
+    private final Instant startedAt;
 
     public IntakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
                          ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
@@ -53,6 +54,7 @@ public final class IntakeService {
         this.assignments = new AssignmentRecorder(decisions, clock);
         this.durability = durability;
         this.clock = clock;
+        this.startedAt = clock.instant();
     }
 
     public IntakeResult receive(IntakeRequest request) {
@@ -124,7 +126,28 @@ public final class IntakeService {
         return new IntakeResult(stored, true, classification.rulesFired(), position);
     }
 
+    /**
+     * A crash can make a conversation durable (another request's commit carried it) before its own
+     * routing decision was written. The integration never heard back, so it sends the message
+     * again; before answering, write the decision the conversation names, from what it recorded.
+     * (Another instance sharing the database could in theory still be writing it; then the one
+     * written first stands, since both have the same id.)
+     */
+    private void recoverLostDecision(ConversationRecord c) {
+        // Conversations this server created have their own request writing the decision right now;
+        // only one from before this server started can have lost its decision in a crash.
+        if (c.decisionId() == null || !c.createdAt().isBefore(startedAt) || decisions.forConversation(c.id()).stream().anyMatch(d -> d.id().equals(c.decisionId()))) {
+            return;
+        }
+        decisions.appendIfAbsent(new DecisionRecord(c.decisionId(), DecisionKind.ROUTED, c.createdAt(), c.id(),
+                c.rulesetVersion(), DecisionInputs.of(c), java.util.List.of(), c.plan(), java.util.List.of(), c.agentId(),
+                c.status().wireName(), "recorded when the message was sent again: the server stopped before this "
+                        + "decision was stored (the rules that fired were not kept)", 0));
+        durability.awaitDurable();
+    }
+
     private IntakeResult repeated(ConversationRecord existing) {
+        recoverLostDecision(existing);
         int position = existing.status() == ConversationStatus.QUEUED ? dispatcher.positionOf(existing.id()) : 0;
         return new IntakeResult(existing, false, null, position);
     }

@@ -74,9 +74,9 @@ public final class EmbeddedMongo implements Durability, AutoCloseable {
         }
         commitLock.lock();
         try {
-            if (store.hasUnsavedChanges()) {
-                store.commit();
-            }
+            // Unconditionally: MVStore's background writer may have taken the changes (so nothing
+            // looks unsaved) without having written them yet; commit() waits for it.
+            store.commit();
         } finally {
             commitLock.unlock();
         }

@@ -46,6 +46,17 @@ public final class MongoDecisionLog implements DecisionLog {
     }
 
     @Override
+    public void appendIfAbsent(DecisionRecord d) {
+        try {
+            decisions.insertOne(toDoc(d));
+        } catch (com.mongodb.MongoWriteException e) {
+            if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
     public List<DecisionRecord> forConversation(String conversationId) {
         List<DecisionRecord> result = new ArrayList<>();
         decisions.find(eq("conversationId", conversationId)).sort(Sorts.ascending("at", "_id"))
