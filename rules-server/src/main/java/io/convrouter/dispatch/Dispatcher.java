@@ -97,7 +97,7 @@ public final class Dispatcher {
 
     /**
      * An agent's profile, presence or load changed: refresh the view, and if the agent can take
-     * work, walk the queue in order and give it every conversation it can serve until it is full.
+     * work, give it the first conversation in queue order it can serve, again until it is full.
      */
     public List<Assignment> agentChanged(Agent agent) {
         lock.lock();
@@ -107,14 +107,16 @@ public final class Dispatcher {
             if (agent.presence() != Presence.ONLINE || waiting.size() == 0) {
                 return assigned;
             }
-            for (ConversationRecord c : waiting.inOrder()) {
+            while (true) {
                 Agent current = agents.get(agent.id());
                 if (current == null || current.presence() != Presence.ONLINE) {
                     break;
                 }
-                if (!Eligibility.isEligible(current, c.channel(), c.plan())) {
-                    continue;
+                Optional<ConversationRecord> next = waiting.firstServableBy(current);
+                if (next.isEmpty()) {
+                    break;
                 }
+                ConversationRecord c = next.get();
                 Instant now = clock.instant();
                 long start = System.nanoTime();
                 List<Candidate> candidates = evaluate(c, now, Map.of());

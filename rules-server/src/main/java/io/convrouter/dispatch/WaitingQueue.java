@@ -5,13 +5,21 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
+import io.convrouter.agents.Agent;
 import io.convrouter.conversation.ConversationRecord;
 
 /**
  * Conversations waiting for an agent, ordered by priority (highest first), then age (oldest
  * first), then id. Not thread-safe: the dispatcher guards it.
+ *
+ * <p>Waiting conversations are also grouped by what an agent needs to take them (channel, skills
+ * with levels, language, team, preferred agent): every conversation of a group is eligible for
+ * the same agents. So finding the first conversation a freed agent can serve checks each group's
+ * head once, instead of walking a queue that may hold thousands.
  */
 final class WaitingQueue {
 
@@ -20,28 +28,63 @@ final class WaitingQueue {
             .thenComparing(ConversationRecord::createdAt)
             .thenComparing(ConversationRecord::id);
 
+    /** What decides which agents may take a conversation. */
+    private record Requirements(String channel, Map<String, Integer> skills, String language, String team,
+                                String preferredAgent) {
+        static Requirements of(ConversationRecord c) {
+            return new Requirements(c.channel(), c.plan().requiredSkills(), c.plan().language(), c.plan().team(),
+                    c.plan().preferredAgentId());
+        }
+    }
+
     private final TreeSet<ConversationRecord> ordered = new TreeSet<>(ORDER);
     private final Map<String, ConversationRecord> byId = new HashMap<>();
+    private final Map<Requirements, TreeSet<ConversationRecord>> groups = new HashMap<>();
+    private final Map<String, TreeSet<ConversationRecord>> byQueue = new HashMap<>();
 
     void add(ConversationRecord c) {
         if (byId.putIfAbsent(c.id(), c) == null) {
             ordered.add(c);
+            groups.computeIfAbsent(Requirements.of(c), k -> new TreeSet<>(ORDER)).add(c);
+            byQueue.computeIfAbsent(c.plan().queue(), k -> new TreeSet<>(ORDER)).add(c);
         }
     }
 
     boolean remove(String id) {
         ConversationRecord c = byId.remove(id);
-        return c != null && ordered.remove(c);
+        if (c == null) {
+            return false;
+        }
+        ordered.remove(c);
+        removeFrom(groups, Requirements.of(c), c);
+        removeFrom(byQueue, c.plan().queue(), c);
+        return true;
+    }
+
+    private static <K> void removeFrom(Map<K, TreeSet<ConversationRecord>> index, K key, ConversationRecord c) {
+        TreeSet<ConversationRecord> set = index.get(key);
+        if (set != null) {
+            set.remove(c);
+            if (set.isEmpty()) {
+                index.remove(key);
+            }
+        }
     }
 
     boolean contains(String id) {
         return byId.containsKey(id);
     }
 
-    /** 1-based position in the queue, or 0 when the conversation is not waiting. */
-    int positionOf(String id) {
-        ConversationRecord c = byId.get(id);
-        return c == null ? 0 : ordered.headSet(c).size() + 1;
+    /** The first conversation in queue order that this agent may take now, if any. */
+    Optional<ConversationRecord> firstServableBy(Agent agent) {
+        ConversationRecord best = null;
+        for (TreeSet<ConversationRecord> group : groups.values()) {
+            ConversationRecord head = group.first();
+            if ((best == null || ORDER.compare(head, best) < 0) && Eligibility.isEligible(agent, head.channel(), head.plan())) {
+                best = head;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /** 1-based position among the conversations waiting in the same queue, or 0 when not waiting. */
@@ -50,14 +93,8 @@ final class WaitingQueue {
         if (c == null) {
             return 0;
         }
-        String queue = c.plan().queue();
-        int ahead = 0;
-        for (ConversationRecord other : ordered.headSet(c)) {
-            if (java.util.Objects.equals(queue, other.plan().queue())) {
-                ahead++;
-            }
-        }
-        return ahead + 1;
+        TreeSet<ConversationRecord> queue = byQueue.get(c.plan().queue());
+        return Objects.requireNonNull(queue).headSet(c).size() + 1;
     }
 
     List<ConversationRecord> inOrder() {
@@ -71,5 +108,7 @@ final class WaitingQueue {
     void clear() {
         ordered.clear();
         byId.clear();
+        groups.clear();
+        byQueue.clear();
     }
 }

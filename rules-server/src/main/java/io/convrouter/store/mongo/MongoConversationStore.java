@@ -1,6 +1,5 @@
 package io.convrouter.store.mongo;
 
-import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 
 import java.time.Instant;
@@ -40,7 +39,20 @@ public final class MongoConversationStore implements ConversationStore {
         this.conversations = db.getCollection("conversations");
         conversations.createIndex(Indexes.ascending("dedupeKey"), new IndexOptions().unique(true).name("dedupe"));
         conversations.createIndex(Indexes.ascending("status"), new IndexOptions().name("status"));
+        // The embedded server only uses _id and unique indexes, and only when the filter's fields are
+        // exactly an index's keys: these make the conditional status changes index lookups there too.
+        conversations.createIndex(Indexes.ascending("_id", "status"), new IndexOptions().unique(true).name("id_status"));
+        conversations.createIndex(Indexes.ascending("_id", "status", "agentId"),
+                new IndexOptions().unique(true).name("id_status_agent"));
         conversations.createIndex(Indexes.ascending("experimentId"), new IndexOptions().name("experiment").sparse(true));
+    }
+
+    /**
+     * A flat filter document: the driver's Filters.and renders {$and: [...]}, which the embedded
+     * server cannot answer from an index.
+     */
+    private static Document idAndStatus(String id, ConversationStatus status) {
+        return new Document("_id", id).append("status", status.wireName());
     }
 
     static String dedupeKey(String channel, String externalId) {
@@ -73,7 +85,7 @@ public final class MongoConversationStore implements ConversationStore {
 
     @Override
     public boolean markAssigned(String id, String agentId, Instant at) {
-        return conversations.updateOne(and(eq("_id", id), eq("status", ConversationStatus.QUEUED.wireName())),
+        return conversations.updateOne(idAndStatus(id, ConversationStatus.QUEUED),
                 Updates.combine(Updates.set("status", ConversationStatus.ASSIGNED.wireName()),
                         Updates.set("agentId", agentId), Updates.set("assignedAt", Docs.date(at))))
                 .getModifiedCount() == 1;
@@ -81,8 +93,7 @@ public final class MongoConversationStore implements ConversationStore {
 
     @Override
     public boolean markRequeued(String id, String agentId) {
-        return conversations.updateOne(and(eq("_id", id), eq("status", ConversationStatus.ASSIGNED.wireName()),
-                        eq("agentId", agentId)),
+        return conversations.updateOne(idAndStatus(id, ConversationStatus.ASSIGNED).append("agentId", agentId),
                 Updates.combine(Updates.set("status", ConversationStatus.QUEUED.wireName()),
                         Updates.set("agentId", null), Updates.set("assignedAt", null)))
                 .getModifiedCount() == 1;
@@ -92,7 +103,7 @@ public final class MongoConversationStore implements ConversationStore {
     public Optional<ConversationRecord> markEnded(String id, ConversationStatus expected, ConversationStatus finalStatus,
                                                   Instant at, Outcome outcome, Integer satisfaction) {
         return Optional.ofNullable(conversations.findOneAndUpdate(
-                and(eq("_id", id), eq("status", expected.wireName())),
+                idAndStatus(id, expected),
                 Updates.combine(Updates.set("status", finalStatus.wireName()), Updates.set("endedAt", Docs.date(at)),
                         Updates.set("outcome", outcome == null ? null : outcome.wireName()),
                         Updates.set("satisfaction", satisfaction)),

@@ -19,6 +19,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
 
 import io.convrouter.audit.Candidate;
 import io.convrouter.audit.DecisionKind;
@@ -30,9 +31,15 @@ import io.convrouter.classify.FiredRule;
 /** The decision log in MongoDB, one document per decision, indexed for the auditors' queries. */
 public final class MongoDecisionLog implements DecisionLog {
     private final MongoCollection<Document> decisions;
+    /**
+     * One small document per conversation listing its decision ids: the embedded server answers
+     * "a conversation's trail" from _id lookups instead of scanning every decision.
+     */
+    private final MongoCollection<Document> trails;
 
     public MongoDecisionLog(MongoDatabase db) {
         this.decisions = db.getCollection("decisions");
+        this.trails = db.getCollection("decision_trails");
         decisions.createIndex(Indexes.ascending("conversationId", "at"), new IndexOptions().name("conversation"));
         decisions.createIndex(Indexes.descending("at"), new IndexOptions().name("at"));
         decisions.createIndex(Indexes.ascending("chosenAgentId", "at"), new IndexOptions().name("agent"));
@@ -43,6 +50,12 @@ public final class MongoDecisionLog implements DecisionLog {
     @Override
     public void append(DecisionRecord d) {
         decisions.insertOne(toDoc(d));
+        addToTrail(d);
+    }
+
+    private void addToTrail(DecisionRecord d) {
+        trails.updateOne(new Document("_id", d.conversationId()), Updates.addToSet("ids", d.id()),
+                new com.mongodb.client.model.UpdateOptions().upsert(true));
     }
 
     @Override
@@ -54,12 +67,17 @@ public final class MongoDecisionLog implements DecisionLog {
                 throw e;
             }
         }
+        addToTrail(d);
     }
 
     @Override
     public List<DecisionRecord> forConversation(String conversationId) {
         List<DecisionRecord> result = new ArrayList<>();
-        decisions.find(eq("conversationId", conversationId)).sort(Sorts.ascending("at", "_id"))
+        Document trail = trails.find(new Document("_id", conversationId)).first();
+        if (trail == null) {
+            return result;
+        }
+        decisions.find(Filters.in("_id", trail.getList("ids", String.class))).sort(Sorts.ascending("at", "_id"))
                 .forEach(d -> result.add(fromDoc(d)));
         return result;
     }
