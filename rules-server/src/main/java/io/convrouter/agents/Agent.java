@@ -8,8 +8,14 @@ import java.util.Set;
 
 /**
  * An agent as the router sees it: profile (skills with levels, languages, teams, capacity per
- * channel), presence, and current load. {@code active} lists the conversations the agent holds;
- * {@code load} counts them per channel.
+ * channel, queues served), presence, and current load. {@code active} lists the conversations the
+ * agent holds; {@code load} counts them per channel; {@code unitsUsed} weighs them by channel
+ * (milli-units: a chat 1000, an email 500, a phone call all of {@code maxUnits}).
+ *
+ * @param queues         the queues the agent serves; empty means any queue its skills fit
+ * @param wrapUpUntil    after closing a conversation, no new work until then
+ * @param lastAssignedAt when the agent last got a conversation (round robin)
+ * @param offerTimeouts  offers in a row the agent let time out
  */
 public record Agent(
         String id,
@@ -22,9 +28,22 @@ public record Agent(
         Map<String, Integer> load,
         List<ActiveConversation> active,
         Instant presenceSince,
-        Instant lastFreedAt) {
+        Instant lastFreedAt,
+        int unitsUsed,
+        int maxUnits,
+        Instant wrapUpUntil,
+        Instant lastAssignedAt,
+        int offerTimeouts,
+        Set<String> queues) {
 
-    public record ActiveConversation(String conversationId, String channel, Instant since) {}
+    /** Units with no weighting: the first routing path's per-channel capacity alone decides. */
+    public static final int UNLIMITED_UNITS = Integer.MAX_VALUE / 2;
+
+    public record ActiveConversation(String conversationId, String channel, Instant since, int units) {
+        public ActiveConversation(String conversationId, String channel, Instant since) {
+            this(conversationId, channel, since, 0);
+        }
+    }
 
     public Agent {
         skills = Map.copyOf(skills);
@@ -33,6 +52,30 @@ public record Agent(
         capacity = Map.copyOf(capacity);
         load = Map.copyOf(load);
         active = List.copyOf(active);
+        queues = queues == null ? Set.of() : Set.copyOf(queues);
+    }
+
+    /** An agent without weighted units, wrap-up or queue membership (as before weighting existed). */
+    public Agent(String id, String name, Map<String, Integer> skills, Set<String> languages, Set<String> teams,
+                 Map<String, Integer> capacity, Presence presence, Map<String, Integer> load,
+                 List<ActiveConversation> active, Instant presenceSince, Instant lastFreedAt) {
+        this(id, name, skills, languages, teams, capacity, presence, load, active, presenceSince, lastFreedAt, 0,
+                UNLIMITED_UNITS, null, null, 0, Set.of());
+    }
+
+    /** True when units are left for a conversation weighing {@code units}. */
+    public boolean hasUnitsFor(int units) {
+        return unitsUsed + units <= maxUnits;
+    }
+
+    /** True while wrapping up the last conversation. */
+    public boolean wrappingUpAt(Instant now) {
+        return wrapUpUntil != null && now.isBefore(wrapUpUntil);
+    }
+
+    /** True when the agent serves the queue (an agent with no queues serves every queue). */
+    public boolean serves(String queue) {
+        return queues.isEmpty() || queue == null || queues.contains(queue);
     }
 
     public int capacityFor(String channel) {
@@ -51,10 +94,15 @@ public record Agent(
         return active.size();
     }
 
-    /** Load over capacity on this channel; 1.0 when the channel is full or not served. */
+    /**
+     * How busy the agent is for a conversation on this channel, 0-1: the larger of the channel's
+     * load over its capacity and the weighted units used over the agent's total.
+     */
     public double loadRatio(String channel) {
         int cap = capacityFor(channel);
-        return cap == 0 ? 1.0 : (double) loadOn(channel) / cap;
+        double channelRatio = cap == 0 ? 1.0 : (double) loadOn(channel) / cap;
+        double unitRatio = maxUnits <= 0 || maxUnits >= UNLIMITED_UNITS ? 0 : (double) unitsUsed / maxUnits;
+        return Math.max(channelRatio, unitRatio);
     }
 
     /** When the agent last became free of work: the moment to measure idle time from. */

@@ -27,8 +27,12 @@ public class AgentController {
         this.agents = agents;
     }
 
+    /**
+     * An agent profile. {@code queues}: the queues the agent serves (none: any its skills fit);
+     * {@code maxUnits}: weighted capacity in milli-units (none: as much as its largest channel).
+     */
     public record AgentBody(String name, Map<String, Integer> skills, List<String> languages, List<String> teams,
-                            Map<String, Integer> capacity) {}
+                            Map<String, Integer> capacity, List<String> queues, Integer maxUnits) {}
 
     public record PresenceBody(String status) {}
 
@@ -38,7 +42,8 @@ public class AgentController {
         boolean exists = agents.exists(id);
         AgentView view = AgentView.of(agents.register(new AgentProfile(id, body.name(), body.skills(),
                 body.languages() == null ? null : new LinkedHashSet<>(body.languages()),
-                body.teams() == null ? null : new LinkedHashSet<>(body.teams()), body.capacity())));
+                body.teams() == null ? null : new LinkedHashSet<>(body.teams()), body.capacity(),
+                body.queues() == null ? null : new LinkedHashSet<>(body.queues()), body.maxUnits())));
         // 201 when this created the agent, 200 when it updated one.
         return ResponseEntity.status(exists ? HttpStatus.OK : HttpStatus.CREATED)
                 .location(java.net.URI.create("/api/v1/agents/" + id)).body(view);

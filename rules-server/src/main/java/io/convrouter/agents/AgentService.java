@@ -37,7 +37,8 @@ public final class AgentService {
 
     public Agent register(AgentProfile profile) {
         check(profile);
-        Agent saved = store.saveProfile(profile, clock.instant());
+        AgentProfile withUnits = profile.maxUnits() != null ? profile : profile.withMaxUnits(defaultMaxUnits(profile));
+        Agent saved = store.saveProfile(withUnits, clock.instant());
         assignments.record(dispatcher.agentChanged(saved), "agent " + saved.id() + " profile updated");
         durability.awaitDurable();
         return dispatcher.cachedAgent(saved.id()).orElse(saved);
@@ -45,13 +46,26 @@ public final class AgentService {
 
     public Agent setPresence(String agentId, String status) {
         Presence presence = Presence.parse(status).orElseThrow(() -> InvalidInputException.of("status",
-                status == null ? "is required; one of online, away, offline"
-                        : "'" + status + "' is not a presence; use online, away or offline"));
+                status == null ? "is required; one of online, away, busy, offline"
+                        : "'" + status + "' is not a presence; use online, away, busy or offline"));
         Agent updated = store.setPresence(agentId, presence, clock.instant())
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
         assignments.record(dispatcher.agentChanged(updated), "agent " + agentId + " is " + presence.wireName());
         durability.awaitDurable();
         return dispatcher.cachedAgent(agentId).orElse(updated);
+    }
+
+    /**
+     * How much weighted work the agent can hold at once when the profile does not say: as much as
+     * its largest channel at full capacity (5 chats, or 10 emails at half a unit, or 1 phone call
+     * at 5 units all weigh 5), so mixing channels never exceeds what any one channel allows.
+     */
+    int defaultMaxUnits(AgentProfile p) {
+        int max = 0;
+        for (Map.Entry<String, Integer> c : p.capacity().entrySet()) {
+            max = Math.max(max, c.getValue() * Units.of(workbench, c.getKey()));
+        }
+        return max;
     }
 
     public boolean exists(String agentId) {
@@ -106,6 +120,15 @@ public final class AgentService {
             } else if (c.getValue() == null || c.getValue() < 0 || c.getValue() > MAX_CAPACITY_PER_CHANNEL) {
                 errors.add(new FieldError("capacity." + c.getKey(), "must be 0-" + MAX_CAPACITY_PER_CHANNEL));
             }
+        }
+        for (String q : p.queues()) {
+            if (!workbench.queues().containsKey(q)) {
+                errors.add(new FieldError("queues", "'" + q + "' is not a queue in workbench-config/queues.yaml; known: "
+                        + workbench.queues().keySet().stream().sorted().toList()));
+            }
+        }
+        if (p.maxUnits() != null && (p.maxUnits() < 0 || p.maxUnits() > 1_000_000)) {
+            errors.add(new FieldError("maxUnits", "must be 0-1000000 (milli-units: a chat weighs 1000)"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);

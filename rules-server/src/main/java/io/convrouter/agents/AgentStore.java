@@ -20,11 +20,21 @@ public interface AgentStore {
     List<Agent> findAll();
 
     /**
-     * Takes one unit of the agent's capacity on the channel for the conversation, only if the
-     * agent is online and below its capacity there. Returns the updated agent, or empty when
-     * the reservation was refused.
+     * Takes one place of the agent's capacity on the channel and {@code units} of its weighted
+     * capacity for the conversation, only if the agent is online, below its stored capacity on the
+     * channel and has the units left, all checked in one atomic step. Returns the updated agent, or
+     * empty when the reservation was refused.
      */
-    Optional<Agent> tryReserve(String agentId, String channel, int capacity, String conversationId, Instant now);
+    Optional<Agent> tryReserve(String agentId, String channel, int units, String conversationId, Instant now);
+
+    /** No new work for the agent until {@code until} (wrap-up after a conversation). */
+    Optional<Agent> startWrapUp(String agentId, Instant until);
+
+    /** Counts one more offer the agent let time out; returns the agent with the new count. */
+    Optional<Agent> recordOfferTimeout(String agentId);
+
+    /** The agent accepted an offer: the count of timeouts in a row starts again. */
+    Optional<Agent> resetOfferTimeouts(String agentId);
 
     /** Gives back the unit held for the conversation; does nothing if the agent does not hold it. */
     Optional<Agent> release(String agentId, String conversationId, Instant now);

@@ -4,9 +4,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Whether an agent can take new conversations. Only ONLINE agents are offered work. */
+/**
+ * Whether an agent can take new conversations. Only ONLINE agents are offered work; BUSY agents
+ * (in a meeting, on a task) and AWAY agents keep what they hold but get nothing new.
+ */
 public enum Presence {
-    ONLINE, AWAY, OFFLINE;
+    ONLINE, AWAY, BUSY, OFFLINE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -28,7 +28,15 @@ import io.convrouter.conversation.ConversationStore;
 import io.convrouter.conversation.LifecycleService;
 import io.convrouter.dispatch.AssignmentRecorder;
 import io.convrouter.dispatch.Dispatcher;
+import io.convrouter.dispatch.BusinessHours;
+import io.convrouter.dispatch.DispatchSettings;
+import io.convrouter.dispatch.PerformanceStats;
 import io.convrouter.dispatch.StartupRecovery;
+import io.convrouter.conversation.AgentStatsStore;
+import io.convrouter.events.RoutingEvents;
+import io.convrouter.store.mongo.MongoAgentStatsStore;
+import com.mongodb.client.MongoDatabase;
+import org.springframework.beans.factory.ObjectProvider;
 import io.convrouter.intake.IntakeService;
 import io.convrouter.store.Durability;
 import io.convrouter.workbench.Workbench;
@@ -64,22 +72,48 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(AgentStore agents, ConversationStore conversations, Clock clock) {
-        return new Dispatcher(agents, conversations, clock);
+    MongoAgentStatsStore agentStatsStore(MongoDatabase db) {
+        return new MongoAgentStatsStore(db);
     }
+
+    /** Agents' records per intent, loaded once at start and kept current as conversations close. */
+    @Bean
+    PerformanceStats performanceStats(AgentStatsStore store) {
+        PerformanceStats stats = new PerformanceStats();
+        store.forEach(r -> stats.put(r.agentId(), r.intent(), new PerformanceStats.Record(r.closed(), r.resolved(),
+                r.satisfactionSum(), r.satisfactionCount())));
+        return stats;
+    }
+
+    @Bean
+    Dispatcher dispatcher(AgentStore agents, ConversationStore conversations, Clock clock, Workbench workbench,
+                          PerformanceStats stats) {
+        return new Dispatcher(agents, conversations, clock, DispatchSettings.from(workbench), stats);
+    }
+
+    /** Webhooks when configured; otherwise events go nowhere. */
+    @Bean
+    RoutingEventsRef routingEventsRef(ObjectProvider<RoutingEvents> events) {
+        return new RoutingEventsRef(events.getIfAvailable(() -> RoutingEvents.NONE));
+    }
+
+    /** Holds whichever RoutingEvents the context has, so the core gets one without a bean conflict. */
+    record RoutingEventsRef(RoutingEvents events) {}
 
     @Bean
     IntakeService intakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
                                 ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
-                                Durability durability, Clock clock) {
+                                Durability durability, Clock clock, RoutingEventsRef events) {
         return new IntakeService(workbench, rulesets, classifier, conversations, dispatcher, decisions, durability,
-                clock);
+                clock, new BusinessHours(workbench), events.events());
     }
 
     @Bean
     LifecycleService lifecycleService(ConversationStore conversations, AgentStore agents, Dispatcher dispatcher,
-                                      DecisionLog decisions, Durability durability, Clock clock) {
-        return new LifecycleService(conversations, agents, dispatcher, decisions, durability, clock);
+                                      DecisionLog decisions, Durability durability, Clock clock, Workbench workbench,
+                                      AgentStatsStore stats, RoutingEventsRef events) {
+        return new LifecycleService(conversations, agents, dispatcher, decisions, durability, clock, workbench, stats,
+                events.events());
     }
 
     @Bean
@@ -92,10 +126,11 @@ public class RoutingConfiguration {
     @Bean
     ApplicationRunner startupRecovery(AgentStore agents, ConversationStore conversations, Dispatcher dispatcher,
                                       DecisionLog decisions, AgentService agentService, Workbench workbench,
-                                      RoutingProperties props, Durability durability, Clock clock) {
+                                      RoutingProperties props, Durability durability, Clock clock,
+                                      RoutingEventsRef events) {
         return (ApplicationArguments args) -> {
             StartupRecovery.Report report = new StartupRecovery(agents, conversations, dispatcher,
-                    new AssignmentRecorder(decisions, clock), clock).run();
+                    new AssignmentRecorder(decisions, events.events(), clock), clock).run();
             durability.awaitDurable();
             log.info("Recovered state: {} waiting, {} assigned at start, {} stale reservations released, "
                             + "{} conversations requeued", report.waiting(), report.assignedAtStart(),

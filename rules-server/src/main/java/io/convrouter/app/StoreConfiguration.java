@@ -78,8 +78,8 @@ public class StoreConfiguration {
     }
 
     @Bean
-    MongoAgentStore agentStore(MongoDatabase db) {
-        return new MongoAgentStore(db);
+    MongoAgentStore agentStore(MongoDatabase db, io.convrouter.workbench.Workbench workbench) {
+        return new MongoAgentStore(db, workbench.channelIds());
     }
 
     @Bean

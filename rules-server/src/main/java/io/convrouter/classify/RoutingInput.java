@@ -3,6 +3,7 @@ package io.convrouter.classify;
 import java.util.Map;
 import java.util.Set;
 
+import io.convrouter.classify.facts.BotHandoff;
 import io.convrouter.classify.facts.Conversation;
 import io.convrouter.classify.facts.Customer;
 import io.convrouter.classify.facts.Entry;
@@ -15,7 +16,20 @@ import io.convrouter.classify.facts.RoutingPlan;
 public record RoutingInput(String conversationId, String channel, String text, String language,
                            String customerId, String tier, boolean returning, String lastAgentId, int orderCount,
                            Set<String> tags, String campaign, String landingPage, String businessLine,
-                           Map<String, String> fields) {
+                           Map<String, String> fields, BotHandoff handoff) {
+
+    /** Everything but a bot handoff: a conversation classified at intake. */
+    public RoutingInput(String conversationId, String channel, String text, String language, String customerId,
+                        String tier, boolean returning, String lastAgentId, int orderCount, Set<String> tags,
+                        String campaign, String landingPage, String businessLine, Map<String, String> fields) {
+        this(conversationId, channel, text, language, customerId, tier, returning, lastAgentId, orderCount, tags,
+                campaign, landingPage, businessLine, fields, null);
+    }
+
+    public RoutingInput withHandoff(BotHandoff h) {
+        return new RoutingInput(conversationId, channel, text, language, customerId, tier, returning, lastAgentId,
+                orderCount, tags, campaign, landingPage, businessLine, fields, h);
+    }
 
     /** The starting plan before any rule runs: the workbench defaults. */
     public record Defaults(String queue, int priority, int slaSeconds, String language) {}
@@ -25,7 +39,7 @@ public record RoutingInput(String conversationId, String channel, String text, S
         Classification result = classifier.classify(ruleset, plan,
                 new Conversation(conversationId, channel, text, language, fields),
                 new Customer(customerId, tier, returning, lastAgentId, orderCount, tags),
-                new Entry(campaign, landingPage, businessLine));
+                new Entry(campaign, landingPage, businessLine), handoff);
         if (result.plan().language() != null || defaults.language() == null) {
             return result;
         }

@@ -6,10 +6,16 @@ import java.util.Locale;
 public enum ConversationStatus {
     /** Waiting for an agent. */
     QUEUED,
+    /** Offered to an agent, who has not accepted yet; the agent's capacity is held for it. */
+    OFFERED,
     /** Held by an agent. */
     ASSIGNED,
-    /** Handled by the bot (the plan said bot first). */
+    /** Handled by the bot (the plan said bot first, or the queue diverted it). */
     BOT,
+    /** Outside business hours: the customer left a message for when the queue opens. */
+    MESSAGE,
+    /** Waiting for a call back (outside hours, or the wait was too long). */
+    CALLBACK,
     /** Finished with an outcome. */
     CLOSED,
     /** The customer left before it was closed. */
@@ -21,5 +27,10 @@ public enum ConversationStatus {
 
     public boolean isFinal() {
         return this == CLOSED || this == ABANDONED;
+    }
+
+    /** Parked away from the agents' queue: with the bot, a message, or a call back. */
+    public boolean isParked() {
+        return this == BOT || this == MESSAGE || this == CALLBACK;
     }
 }

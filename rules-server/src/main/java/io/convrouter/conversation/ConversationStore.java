@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.convrouter.classify.Classification;
+
 /** Where conversations live. Status changes are conditional, so no conversation is assigned twice. */
 public interface ConversationStore {
 
@@ -19,6 +21,28 @@ public interface ConversationStore {
 
     /** QUEUED to ASSIGNED, only if still queued. */
     boolean markAssigned(String id, String agentId, Instant at);
+
+    /** QUEUED to OFFERED to the agent until {@code expiresAt}, only if still queued. */
+    boolean markOffered(String id, String agentId, Instant at, Instant expiresAt);
+
+    /** OFFERED to ASSIGNED, only if still offered to this agent. */
+    Optional<ConversationRecord> markAccepted(String id, String agentId, Instant at);
+
+    /**
+     * OFFERED or ASSIGNED back to QUEUED, only if still with this agent: it declined, let the
+     * offer time out, or never replied. The agent joins the conversation's declined list.
+     */
+    Optional<ConversationRecord> markDeclined(String id, ConversationStatus expected, String agentId);
+
+    /** Records the agent's first reply to an assigned conversation (once). */
+    Optional<ConversationRecord> markFirstReply(String id, String agentId, Instant at);
+
+    /** A parked conversation (bot, message, call back) goes to the agents' queue with a new plan. */
+    Optional<ConversationRecord> markHandedOff(String id, ConversationStatus expected, Classification.Plan plan,
+                                               String rulesetVersion, Instant at);
+
+    /** Every conversation offered to an agent and not yet accepted, for restoring offer timers at start. */
+    List<ConversationRecord> findOffered();
 
     /** ASSIGNED back to QUEUED (the assignment could not be completed). */
     boolean markRequeued(String id, String agentId);

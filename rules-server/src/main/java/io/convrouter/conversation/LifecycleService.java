@@ -13,7 +13,11 @@ import io.convrouter.audit.DecisionLog;
 import io.convrouter.audit.DecisionRecord;
 import io.convrouter.dispatch.Assignment;
 import io.convrouter.dispatch.AssignmentRecorder;
+import io.convrouter.dispatch.Dispatched;
 import io.convrouter.dispatch.Dispatcher;
+import io.convrouter.events.RoutingEvent;
+import io.convrouter.events.RoutingEvents;
+import io.convrouter.workbench.Workbench;
 import io.convrouter.errors.ConflictException;
 import io.convrouter.errors.InvalidInputException;
 import io.convrouter.errors.NotFoundException;
@@ -32,16 +36,69 @@ public final class LifecycleService {
     private final AssignmentRecorder assignments;
     private final Durability durability;
     private final Clock clock;
+    private final Workbench workbench;
+    private final AgentStatsStore stats;
+    private final RoutingEvents events;
 
     public LifecycleService(ConversationStore conversations, AgentStore agents, Dispatcher dispatcher,
                             DecisionLog decisions, Durability durability, Clock clock) {
+        this(conversations, agents, dispatcher, decisions, durability, clock, null, AgentStatsStore.NONE,
+                RoutingEvents.NONE);
+    }
+
+    public LifecycleService(ConversationStore conversations, AgentStore agents, Dispatcher dispatcher,
+                            DecisionLog decisions, Durability durability, Clock clock, Workbench workbench,
+                            AgentStatsStore stats, RoutingEvents events) {
         this.conversations = conversations;
         this.agents = agents;
         this.dispatcher = dispatcher;
         this.decisions = decisions;
-        this.assignments = new AssignmentRecorder(decisions, clock);
+        this.events = events;
+        this.assignments = new AssignmentRecorder(decisions, events, clock);
         this.durability = durability;
         this.clock = clock;
+        this.workbench = workbench;
+        this.stats = stats;
+    }
+
+    /** The agent accepts an offered conversation. */
+    public ConversationRecord accept(String id, String agentId) {
+        requireAgent(agentId);
+        ConversationRecord current = get(id);
+        long start = System.nanoTime();
+        ConversationRecord accepted = dispatcher.accept(id, agentId);
+        decisions.append(new DecisionRecord(Ids.newId(), DecisionKind.ACCEPTED, clock.instant(), id,
+                accepted.rulesetVersion(), DecisionInputs.of(current), List.of(), accepted.plan(), List.of(), agentId,
+                "accepted", "agent " + agentId + " accepted the offer", (System.nanoTime() - start) / 1000));
+        events.publish(new RoutingEvent(RoutingEvent.ACCEPTED, id, agentId, clock.instant(),
+                java.util.Map.of("queue", accepted.plan().queue())));
+        durability.awaitDurable();
+        return accepted;
+    }
+
+    /** The agent rejects an offered conversation: it goes to the next agent, never back to this one. */
+    public ConversationRecord reject(String id, String agentId) {
+        requireAgent(agentId);
+        get(id);
+        Dispatched d = dispatcher.reject(id, agentId);
+        assignments.record(d, "routed again after agent " + agentId + " rejected conversation " + id);
+        durability.awaitDurable();
+        return get(id);
+    }
+
+    /** The agent sent its first reply (so the conversation is not reclaimed). */
+    public ConversationRecord firstReply(String id, String agentId) {
+        requireAgent(agentId);
+        get(id);
+        ConversationRecord c = dispatcher.firstReply(id, agentId);
+        durability.awaitDurable();
+        return c;
+    }
+
+    private static void requireAgent(String agentId) {
+        if (agentId == null || agentId.isBlank()) {
+            throw InvalidInputException.of("agentId", "is required: the agent acting on the conversation");
+        }
     }
 
     public ConversationRecord get(String id) {
@@ -76,10 +133,29 @@ public final class LifecycleService {
                 continue; // its status changed under us (assigned meanwhile): read it again
             }
             List<Assignment> next = List.of();
+            String wrapUp = "";
             switch (current.status()) {
-                case QUEUED -> dispatcher.withdraw(id);
-                case ASSIGNED -> {
+                case QUEUED -> {
+                    dispatcher.withdraw(id);
+                    if (finalStatus == ConversationStatus.ABANDONED) {
+                        dispatcher.abandoned(current);
+                    }
+                }
+                case ASSIGNED, OFFERED -> {
+                    dispatcher.withdraw(id);
+                    int wrapSeconds = workbench != null && current.status() == ConversationStatus.ASSIGNED
+                            && finalStatus == ConversationStatus.CLOSED
+                            ? workbench.dispatchOf(current.plan().queue()).wrapUpSeconds() : 0;
+                    if (wrapSeconds > 0) {
+                        agents.startWrapUp(current.agentId(), now.plusSeconds(wrapSeconds));
+                        wrapUp = "; agent wraps up for " + wrapSeconds + " s";
+                    }
                     Optional<Agent> freed = agents.release(current.agentId(), id, now);
+                    if (finalStatus == ConversationStatus.CLOSED && current.status() == ConversationStatus.ASSIGNED) {
+                        boolean resolved = outcome == Outcome.RESOLVED || outcome == Outcome.CONVERTED;
+                        dispatcher.closed(ended.get(), resolved, satisfaction);
+                        stats.record(current.agentId(), current.plan().intent(), resolved, satisfaction);
+                    }
                     if (freed.isPresent()) {
                         next = dispatcher.agentChanged(freed.get());
                     }
@@ -89,9 +165,13 @@ public final class LifecycleService {
             DecisionKind kind = finalStatus == ConversationStatus.CLOSED ? DecisionKind.CLOSED : DecisionKind.ABANDONED;
             String reason = switch (current.status()) {
                 case QUEUED -> "ended while waiting in queue " + current.plan().queue();
-                case ASSIGNED -> "ended by agent " + current.agentId() + "; capacity freed";
-                default -> "ended while with the bot";
+                case ASSIGNED -> "ended by agent " + current.agentId() + "; capacity freed" + wrapUp;
+                case OFFERED -> "ended while offered to agent " + current.agentId() + "; capacity freed";
+                default -> "ended while " + current.status().wireName();
             };
+            events.publish(new RoutingEvent(finalStatus == ConversationStatus.CLOSED ? RoutingEvent.CLOSED
+                    : RoutingEvent.ABANDONED, id, current.agentId(), now, outcome == null ? java.util.Map.of()
+                    : java.util.Map.of("outcome", outcome.wireName())));
             decisions.append(new DecisionRecord(Ids.newId(), kind, now, id, current.rulesetVersion(),
                     DecisionInputs.of(current), List.of(), current.plan(), List.of(), current.agentId(),
                     outcome == null ? finalStatus.wireName() : outcome.wireName(),

@@ -1,16 +1,20 @@
 package io.convrouter.dispatch;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.convrouter.agents.Agent;
@@ -18,76 +22,140 @@ import io.convrouter.agents.AgentStore;
 import io.convrouter.agents.Presence;
 import io.convrouter.audit.Candidate;
 import io.convrouter.conversation.ConversationRecord;
+import io.convrouter.conversation.ConversationStatus;
 import io.convrouter.conversation.ConversationStore;
+import io.convrouter.errors.ConflictException;
+import io.convrouter.workbench.QueueDispatch;
 
 /**
- * Matches waiting conversations with agents in real time.
+ * Matches waiting conversations with agents in real time, and runs the timers of dispatch:
+ * offers that expire, accepted conversations reclaimed when nobody replies, relaxation steps,
+ * sticky windows, overflow, wrap-up. Every timer runs from the injected clock: {@link #tick()}
+ * handles what is due, so a simulator can drive the same code in virtual time.
  *
  * <p>Within this server every match runs under one lock and keeps one invariant: <em>no waiting
  * conversation has an eligible agent with spare capacity</em>. So a new conversation only needs
- * checking against the agents (whoever can take it is wanted by nobody ahead of it), and an agent
- * who gains capacity only needs checking against the queue, walked in order (priority, then age):
- * the first conversation it can serve gets it. Both stay cheap however long the queue grows.
+ * checking against the agents, and an agent who gains capacity only needs the first conversation
+ * in queue order it can serve; whatever changes a waiting conversation's requirements (a timer)
+ * checks that conversation again.
  *
  * <p>Across servers sharing a database the claims themselves are atomic in the store (an agent
- * reservation is a conditional update), so no agent goes over capacity and no conversation is
- * assigned twice; a refused reservation refreshes that agent and tries the next candidate.
+ * reservation is a conditional update on stored capacity and units), so no agent goes over
+ * capacity and no conversation is assigned twice; a refused reservation refreshes that agent and
+ * tries the next candidate.
  */
 public final class Dispatcher {
 
     /** Decision records keep at most this many candidates: eligible ones first, then the closest misses. */
     public static final int MAX_CANDIDATES_RECORDED = 50;
 
+    private enum TimerKind { OFFER_EXPIRY, RECLAIM, REQUIREMENTS, WRAP_UP_END }
+
+    private record Timer(Instant at, TimerKind kind, String id) {}
+
+    private record Offer(String agentId, Instant expiresAt) {}
+
+    private record Pending(String agentId, Instant deadline) {}
+
     private final AgentStore agentStore;
     private final ConversationStore conversations;
     private final Clock clock;
+    private final DispatchSettings settings;
+    private final PerformanceStats stats;
+    private final RequirementsPlanner planner;
+    private final QueueMetrics metrics = new QueueMetrics();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Agent> agents = new HashMap<>();
-    private final WaitingQueue waiting = new WaitingQueue();
+    private final WaitingQueue waiting;
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparing(Timer::at));
+    private final Map<String, Offer> offers = new HashMap<>();
+    private final Map<String, Pending> awaitingReply = new HashMap<>();
+    private final Set<String> alerting = new HashSet<>();
 
     public Dispatcher(AgentStore agentStore, ConversationStore conversations, Clock clock) {
+        this(agentStore, conversations, clock, DispatchSettings.PLAIN, new PerformanceStats());
+    }
+
+    public Dispatcher(AgentStore agentStore, ConversationStore conversations, Clock clock, DispatchSettings settings,
+                      PerformanceStats stats) {
         this.agentStore = agentStore;
         this.conversations = conversations;
         this.clock = clock;
+        this.settings = settings;
+        this.stats = stats;
+        this.planner = new RequirementsPlanner(settings);
+        this.waiting = new WaitingQueue(queue -> settings.of(queue).agingPerMinute());
+    }
+
+    // ------------------------------------------------------------------ state at start
+
+    /** Replaces the in-memory view with the stored agents and waiting conversations, then matches them. */
+    public List<Assignment> reload(Collection<Agent> storedAgents, Collection<ConversationRecord> queued) {
+        return reload(storedAgents, queued, List.of(), List.of()).assignments();
     }
 
     /**
-     * Replaces the in-memory view with the stored agents and waiting conversations, then matches
-     * the whole queue once, which re-establishes the invariant.
+     * Replaces the in-memory view: agents, waiting conversations, offers still out (their timers
+     * restart; expired ones fire at the next tick) and accepted conversations still awaiting a first
+     * reply. Then matches the whole queue once, which re-establishes the invariant.
      */
-    public List<Assignment> reload(Collection<Agent> storedAgents, Collection<ConversationRecord> queued) {
+    public Dispatched reload(Collection<Agent> storedAgents, Collection<ConversationRecord> queued,
+                             Collection<ConversationRecord> offered, Collection<ConversationRecord> assigned) {
         lock.lock();
         try {
             agents.clear();
             storedAgents.forEach(a -> agents.put(a.id(), a));
             waiting.clear();
-            queued.forEach(waiting::add);
-            List<Assignment> assigned = new ArrayList<>();
-            for (ConversationRecord c : waiting.inOrder()) {
-                Attempt attempt = tryAssign(c, clock.instant(), false);
-                if (attempt.assignment() != null) {
-                    assigned.add(attempt.assignment());
+            timers.clear();
+            offers.clear();
+            awaitingReply.clear();
+            Instant now = clock.instant();
+            for (ConversationRecord c : offered) {
+                Instant expires = c.progress().offerExpiresAt() != null ? c.progress().offerExpiresAt() : now;
+                offers.put(c.id(), new Offer(c.agentId(), expires));
+                timers.add(new Timer(expires, TimerKind.OFFER_EXPIRY, c.id()));
+            }
+            for (ConversationRecord c : assigned) {
+                scheduleReclaim(c, c.progress().acceptedAt() != null ? c.progress().acceptedAt() : now);
+            }
+            for (Agent a : storedAgents) {
+                if (a.wrappingUpAt(now)) {
+                    timers.add(new Timer(a.wrapUpUntil(), TimerKind.WRAP_UP_END, a.id()));
                 }
             }
-            return assigned;
+            for (ConversationRecord c : queued) {
+                add(plan(c, now), now);
+            }
+            Dispatched result = Dispatched.none();
+            for (WaitingQueue.Entry e : waiting.inOrder(now)) {
+                result = result.plus(tryAssign(e, now, false).dispatched());
+            }
+            return result;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Assigns a new conversation at once if an agent can take it; otherwise it waits in order. */
+    // ------------------------------------------------------------------ conversations arriving
+
+    /** Assigns (or offers) a new conversation at once if an agent can take it; otherwise it waits in order. */
     public DispatchResult submit(ConversationRecord conversation) {
         lock.lock();
         try {
+            Instant now = clock.instant();
             if (waiting.contains(conversation.id())) {
-                return new DispatchResult(null, evaluate(conversation, clock.instant(), Map.of()), List.of());
+                WaitingQueue.Entry e = waiting.get(conversation.id()).orElseThrow();
+                return new DispatchResult(null, evaluate(e, now, Map.of()), List.of());
             }
-            Attempt attempt = tryAssign(conversation, clock.instant(), true);
+            WaitingQueue.Entry entry = plan(conversation, now);
+            Attempt attempt = tryAssign(entry, now, true);
             if (attempt.assignment() != null) {
-                return new DispatchResult(attempt.assignment().agentId(), attempt.assignment().candidates(), List.of());
+                Assignment a = attempt.assignment();
+                return new DispatchResult(a.agentId(), a.candidates(), List.of(),
+                        a.conversation().status() == ConversationStatus.OFFERED);
             }
             if (attempt.stillWaiting()) {
-                waiting.add(conversation);
+                add(entry, now);
             }
             return new DispatchResult(null, attempt.candidates(), List.of());
         } finally {
@@ -103,32 +171,7 @@ public final class Dispatcher {
         lock.lock();
         try {
             agents.put(agent.id(), agent);
-            List<Assignment> assigned = new ArrayList<>();
-            if (agent.presence() != Presence.ONLINE || waiting.size() == 0) {
-                return assigned;
-            }
-            while (true) {
-                Agent current = agents.get(agent.id());
-                if (current == null || current.presence() != Presence.ONLINE) {
-                    break;
-                }
-                Optional<ConversationRecord> next = waiting.firstServableBy(current);
-                if (next.isEmpty()) {
-                    break;
-                }
-                ConversationRecord c = next.get();
-                Instant now = clock.instant();
-                long start = System.nanoTime();
-                List<Candidate> candidates = evaluate(c, now, Map.of());
-                Claim claim = claim(current, c, now);
-                if (claim == Claim.TAKEN) {
-                    assigned.add(new Assignment(c.assigned(current.id(), now), current.id(), candidates,
-                            System.nanoTime() - start));
-                } else if (claim == Claim.AGENT_REFUSED) {
-                    break; // the store says this agent is full or gone: nothing more to give it
-                }
-            }
-            return assigned;
+            return feed(agent.id(), clock.instant()).assignments();
         } finally {
             lock.unlock();
         }
@@ -138,11 +181,216 @@ public final class Dispatcher {
     public boolean withdraw(String conversationId) {
         lock.lock();
         try {
+            offers.remove(conversationId);
+            awaitingReply.remove(conversationId);
             return waiting.remove(conversationId);
         } finally {
             lock.unlock();
         }
     }
+
+    // ------------------------------------------------------------------ offers, replies
+
+    /** The agent takes the offered conversation. */
+    public ConversationRecord accept(String conversationId, String agentId) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            ConversationRecord accepted = conversations.markAccepted(conversationId, agentId, now)
+                    .orElseThrow(() -> new ConflictException(notOffered(conversationId, agentId)));
+            offers.remove(conversationId);
+            agentStore.resetOfferTimeouts(agentId).ifPresent(a -> agents.put(a.id(), a));
+            metrics.answered(accepted.plan().queue(), now, seconds(accepted.queuedAt(), now),
+                    settings.of(accepted.plan().queue()).autoAccept() ? 0 : accepted.plan().slaSeconds());
+            scheduleReclaim(accepted, now);
+            return accepted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The agent declines the offer: the conversation goes to the next agent and never back to this one. */
+    public Dispatched reject(String conversationId, String agentId) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            ConversationRecord back = conversations.markDeclined(conversationId, ConversationStatus.OFFERED, agentId)
+                    .orElseThrow(() -> new ConflictException(notOffered(conversationId, agentId)));
+            offers.remove(conversationId);
+            DispatchNote note = new DispatchNote(DispatchNote.Kind.REJECTED, back, agentId,
+                    "agent " + agentId + " rejected the offer; routed again, keeping its place by age", List.of());
+            return returned(back, agentId, note, now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The agent sent its first reply: no reclaim for this conversation. */
+    public ConversationRecord firstReply(String conversationId, String agentId) {
+        lock.lock();
+        try {
+            ConversationRecord c = conversations.markFirstReply(conversationId, agentId, clock.instant())
+                    .orElseThrow(() -> new ConflictException("conversation " + conversationId
+                            + " is not assigned to agent " + agentId));
+            awaitingReply.remove(conversationId);
+            return c;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records what a closed conversation says about its queue (handle time) and its agent (outcome). */
+    public void closed(ConversationRecord c, boolean resolved, Integer satisfaction) {
+        lock.lock();
+        try {
+            awaitingReply.remove(c.id());
+            offers.remove(c.id());
+            if (c.agentId() != null && c.assignedAt() != null && c.endedAt() != null) {
+                QueueDispatch d = settings.of(c.plan().queue());
+                metrics.handled(c.plan().queue(), seconds(c.assignedAt(), c.endedAt()), d.averageHandleSeconds());
+                stats.closed(c.agentId(), c.plan().intent(), resolved, satisfaction);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A waiting conversation was abandoned: it counts against its queue's service level. */
+    public void abandoned(ConversationRecord c) {
+        lock.lock();
+        try {
+            metrics.abandoned(c.plan().queue(), clock.instant());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    /** Handles every timer that is due: expired offers, reclaims, relaxation and overflow, wrap-up ends. */
+    public Dispatched tick() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Dispatched result = Dispatched.none();
+            while (!timers.isEmpty() && !timers.peek().at().isAfter(now)) {
+                Timer t = timers.poll();
+                result = result.plus(switch (t.kind()) {
+                    case OFFER_EXPIRY -> offerExpired(t.id(), now);
+                    case RECLAIM -> reclaim(t.id(), now);
+                    case REQUIREMENTS -> requirementsChanged(t.id(), now);
+                    case WRAP_UP_END -> feed(t.id(), now);
+                });
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** When the next timer is due, or null when none is set. */
+    public Instant nextTimer() {
+        lock.lock();
+        try {
+            return timers.isEmpty() ? null : timers.peek().at();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Dispatched offerExpired(String conversationId, Instant now) {
+        Offer offer = offers.get(conversationId);
+        if (offer == null || offer.expiresAt().isAfter(now)) {
+            return Dispatched.none();
+        }
+        offers.remove(conversationId);
+        Optional<ConversationRecord> back = conversations.markDeclined(conversationId, ConversationStatus.OFFERED,
+                offer.agentId());
+        if (back.isEmpty()) {
+            return Dispatched.none(); // accepted, rejected or ended meanwhile
+        }
+        List<DispatchNote> notes = new ArrayList<>();
+        notes.add(new DispatchNote(DispatchNote.Kind.OFFER_TIMED_OUT, back.get(), offer.agentId(),
+                "agent " + offer.agentId() + " did not accept within "
+                        + settings.of(back.get().plan().queue()).offerTimeoutSeconds() + " s; routed again", List.of()));
+        int limit = settings.of(back.get().plan().queue()).timeoutsBeforeAway();
+        Optional<Agent> counted = agentStore.recordOfferTimeout(offer.agentId());
+        if (limit > 0 && counted.isPresent() && counted.get().offerTimeouts() >= limit
+                && counted.get().presence() == Presence.ONLINE) {
+            agentStore.setPresence(offer.agentId(), Presence.AWAY, now).ifPresent(a -> agents.put(a.id(), a));
+            agentStore.resetOfferTimeouts(offer.agentId()).ifPresent(a -> agents.put(a.id(), a));
+            notes.add(new DispatchNote(DispatchNote.Kind.AGENT_SET_AWAY, back.get(), offer.agentId(),
+                    "agent " + offer.agentId() + " let " + limit + " offers in a row time out: set away", List.of()));
+        } else {
+            counted.ifPresent(a -> agents.put(a.id(), a));
+        }
+        Dispatched routed = returned(back.get(), offer.agentId(), null, now);
+        return new Dispatched(routed.assignments(), concat(notes, routed.notes()));
+    }
+
+    private Dispatched reclaim(String conversationId, Instant now) {
+        Pending p = awaitingReply.get(conversationId);
+        if (p == null || p.deadline().isAfter(now)) {
+            return Dispatched.none();
+        }
+        awaitingReply.remove(conversationId);
+        Optional<ConversationRecord> back = conversations.markDeclined(conversationId, ConversationStatus.ASSIGNED,
+                p.agentId());
+        if (back.isEmpty() || back.get().progress().firstReplyAt() != null) {
+            return Dispatched.none();
+        }
+        DispatchNote note = new DispatchNote(DispatchNote.Kind.RECLAIMED, back.get(), p.agentId(),
+                "agent " + p.agentId() + " sent no first reply within "
+                        + settings.of(back.get().plan().queue()).reclaimAfterSeconds() + " s; reclaimed and routed again",
+                List.of());
+        return returned(back.get(), p.agentId(), note, now);
+    }
+
+    /** A relaxation step, the end of a sticky window, or overflow: look at the conversation again. */
+    private Dispatched requirementsChanged(String conversationId, Instant now) {
+        Optional<WaitingQueue.Entry> current = waiting.get(conversationId);
+        if (current.isEmpty()) {
+            return Dispatched.none();
+        }
+        WaitingQueue.Entry before = current.get();
+        WaitingQueue.Entry after = plan(before.conversation(), now);
+        List<DispatchNote> notes = new ArrayList<>();
+        if (!after.steps().equals(before.steps()) && !after.requirements().equals(before.requirements())) {
+            List<String> added = new ArrayList<>(after.steps());
+            added.removeAll(before.steps());
+            notes.add(new DispatchNote(DispatchNote.Kind.RELAXED, before.conversation(), null,
+                    added.isEmpty() ? "requirements changed: " + String.join("; ", after.steps()) : String.join("; ", added),
+                    List.of()));
+        }
+        waiting.remove(conversationId);
+        Attempt attempt = tryAssign(after, now, false);
+        if (attempt.stillWaiting()) {
+            add(after, now);
+        }
+        return new Dispatched(attempt.dispatched().assignments(), concat(notes, attempt.dispatched().notes()));
+    }
+
+    /**
+     * A conversation came back from an agent (declined, timed out, reclaimed): free the agent's
+     * capacity, route the conversation again keeping its age, and give the agent other work.
+     */
+    private Dispatched returned(ConversationRecord back, String agentId, DispatchNote note, Instant now) {
+        awaitingReply.remove(back.id());
+        agentStore.release(agentId, back.id(), now).ifPresent(a -> agents.put(a.id(), a));
+        List<DispatchNote> notes = new ArrayList<>();
+        if (note != null) {
+            notes.add(note);
+        }
+        WaitingQueue.Entry entry = plan(back, now);
+        Attempt attempt = tryAssign(entry, now, false);
+        if (attempt.stillWaiting()) {
+            add(entry, now);
+        }
+        Dispatched result = new Dispatched(attempt.dispatched().assignments(), notes);
+        return result.plus(feed(agentId, now));
+    }
+
+    // ------------------------------------------------------------------ estimates and statistics
 
     /** 1-based position of a waiting conversation within its queue, or 0 if it is not waiting. */
     public int positionOf(String conversationId) {
@@ -152,6 +400,142 @@ public final class Dispatcher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Position and estimated wait of a waiting conversation (empty when it is not waiting). */
+    public Optional<WaitEstimate> estimate(String conversationId) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            return waiting.get(conversationId).map(e -> {
+                int position = waiting.positionInQueue(conversationId);
+                long wait = QueueMetrics.estimatedWaitSeconds(position, averageHandle(e.conversation().plan().queue()),
+                        places(e.requirements(), now));
+                return new WaitEstimate(conversationId, e.conversation().plan().queue(), position, wait < 0 ? null : wait,
+                        seconds(e.conversation().queuedAt(), now));
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The estimated wait for a conversation about to join its queue, or null when nobody online could serve it. */
+    public Long estimateForNew(ConversationRecord c) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            String queue = c.plan().queue();
+            long wait = QueueMetrics.estimatedWaitSeconds(waiting.inQueue(queue).size() + 1, averageHandle(queue),
+                    places(plan(c, now).requirements(), now));
+            return wait < 0 ? null : wait;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every queue's live figures, for supervisors. */
+    public List<QueueSnapshot> queueSnapshots(Map<String, Double> serviceLevelTargets) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            List<QueueSnapshot> result = new ArrayList<>();
+            for (Map.Entry<String, Double> q : new TreeMap<>(serviceLevelTargets).entrySet()) {
+                result.add(snapshot(q.getKey(), q.getValue(), now));
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues whose estimated wait for a new conversation crossed their alert threshold since the
+     * last call (true: now over it; false: back under it).
+     */
+    public Map<String, Boolean> waitAlerts(Map<String, Double> serviceLevelTargets) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Map<String, Boolean> changes = new LinkedHashMap<>();
+            for (Map.Entry<String, Double> q : serviceLevelTargets.entrySet()) {
+                int threshold = settings.of(q.getKey()).waitAlertSeconds();
+                if (threshold <= 0) {
+                    continue;
+                }
+                QueueSnapshot s = snapshot(q.getKey(), q.getValue(), now);
+                boolean over = s.waiting() > 0 && (s.estimatedWaitSeconds() == null || s.estimatedWaitSeconds() > threshold);
+                if (over && alerting.add(q.getKey())) {
+                    changes.put(q.getKey(), true);
+                } else if (!over && alerting.remove(q.getKey())) {
+                    changes.put(q.getKey(), false);
+                }
+            }
+            return changes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private QueueSnapshot snapshot(String queue, double target, Instant now) {
+        List<WaitingQueue.Entry> inQueue = waiting.inQueue(queue);
+        long longest = inQueue.stream().mapToLong(e -> seconds(e.conversation().queuedAt(), now)).max().orElse(0);
+        Long ewt = null;
+        if (!inQueue.isEmpty()) {
+            long w = QueueMetrics.estimatedWaitSeconds(inQueue.size() + 1, averageHandle(queue),
+                    places(inQueue.get(inQueue.size() - 1).requirements(), now));
+            ewt = w < 0 ? null : w;
+        } else {
+            ewt = 0L;
+        }
+        Map<String, Integer> byState = new TreeMap<>();
+        for (String state : List.of("online", "away", "busy", "offline", "wrap-up")) {
+            byState.put(state, 0);
+        }
+        for (Agent a : agents.values()) {
+            if (!a.serves(queue)) {
+                continue;
+            }
+            String state = a.presence() == Presence.ONLINE && a.wrappingUpAt(now) ? "wrap-up" : a.presence().wireName();
+            byState.merge(state, 1, Integer::sum);
+        }
+        return new QueueSnapshot(queue, inQueue.size(), longest, ewt, metrics.serviceLevel(queue, now), target,
+                metrics.answeredInWindow(queue, now), metrics.abandonedInWindow(queue, now), averageHandle(queue),
+                byState, alerting.contains(queue));
+    }
+
+    /** Whether a queue can lend its agents: its wait estimate and service level are within the overflow's limits. */
+    private boolean healthy(String queue, QueueDispatch.Overflow o) {
+        Instant now = clock.instant();
+        QueueSnapshot s = snapshot(queue, 0, now);
+        return s.estimatedWaitSeconds() != null && s.estimatedWaitSeconds() <= o.maxEstimatedWaitSeconds()
+                && s.serviceLevel() >= o.minServiceLevel();
+    }
+
+    private double averageHandle(String queue) {
+        return metrics.averageHandleSeconds(queue, settings.of(queue).averageHandleSeconds());
+    }
+
+    /** How many conversations like this the online agents could hold at once, ignoring their current load. */
+    private int places(Requirements r, Instant now) {
+        int places = 0;
+        for (Agent a : agents.values()) {
+            if (a.presence() != Presence.ONLINE || r.excluded().contains(a.id())) {
+                continue;
+            }
+            boolean fits = true;
+            for (Map.Entry<String, Integer> need : r.skills().entrySet()) {
+                Integer level = a.skills().get(need.getKey());
+                if (level == null || level < need.getValue()) {
+                    fits = false;
+                    break;
+                }
+            }
+            if (fits && (r.language() == null || Eligibility.speaks(a, r.language()))
+                    && (r.team() == null || a.teams().contains(r.team()))) {
+                places += a.capacityFor(r.channel());
+            }
+        }
+        return places;
     }
 
     public int waitingCount() {
@@ -172,35 +556,81 @@ public final class Dispatcher {
         }
     }
 
+    // ------------------------------------------------------------------ matching
+
     /** The outcome of trying to place one conversation. */
-    private record Attempt(Assignment assignment, List<Candidate> candidates, boolean stillWaiting) {}
+    private record Attempt(Assignment assignment, List<Candidate> candidates, boolean stillWaiting) {
+        Dispatched dispatched() {
+            return assignment == null ? Dispatched.none() : new Dispatched(List.of(assignment), List.of());
+        }
+    }
 
     private enum Claim { TAKEN, AGENT_REFUSED, CONVERSATION_GONE }
+
+    private WaitingQueue.Entry plan(ConversationRecord c, Instant now) {
+        RequirementsPlanner.Planned p = planner.plan(c, now, agents::get, this::healthy);
+        return new WaitingQueue.Entry(c, p.requirements(), p.steps(), p.nextChangeAt());
+    }
+
+    private void add(WaitingQueue.Entry e, Instant now) {
+        waiting.add(e);
+        if (e.nextChangeAt() != null) {
+            timers.add(new Timer(e.nextChangeAt(), TimerKind.REQUIREMENTS, e.id()));
+        }
+    }
+
+    /** Gives the agent every waiting conversation it can take now, first in order first, until it is full. */
+    private Dispatched feed(String agentId, Instant now) {
+        List<Assignment> assigned = new ArrayList<>();
+        while (true) {
+            Agent current = agents.get(agentId);
+            if (current == null || current.presence() != Presence.ONLINE || waiting.size() == 0) {
+                break;
+            }
+            if (current.wrappingUpAt(now)) {
+                timers.add(new Timer(current.wrapUpUntil(), TimerKind.WRAP_UP_END, agentId));
+                break;
+            }
+            Optional<WaitingQueue.Entry> next = waiting.firstServableBy(current, now);
+            if (next.isEmpty()) {
+                break;
+            }
+            WaitingQueue.Entry e = next.get();
+            long start = System.nanoTime();
+            List<Candidate> candidates = evaluate(e, now, Map.of());
+            Claim claim = claim(current, e, now);
+            if (claim == Claim.TAKEN) {
+                ConversationRecord c = conversationAfterClaim(e.conversation(), current.id(), now);
+                assigned.add(new Assignment(c, current.id(), candidates, System.nanoTime() - start));
+            } else if (claim == Claim.AGENT_REFUSED) {
+                break; // the store says this agent is full or gone: nothing more to give it
+            }
+        }
+        return new Dispatched(assigned, List.of());
+    }
 
     /**
      * Gives the conversation to its best eligible agent, trying the next one when another server
      * took an agent's capacity first. {@code explainIfWaiting}: also evaluate every agent when it
      * ends up waiting, for the decision record.
      */
-    private Attempt tryAssign(ConversationRecord c, Instant now, boolean explainIfWaiting) {
+    private Attempt tryAssign(WaitingQueue.Entry e, Instant now, boolean explainIfWaiting) {
         long start = System.nanoTime();
         Map<String, List<String>> refused = new HashMap<>();
         while (true) {
-            Optional<Agent> best = bestEligible(c, refused.keySet());
+            Optional<Agent> best = bestEligible(e, refused.keySet(), now);
             if (best.isEmpty()) {
-                return new Attempt(null, explainIfWaiting ? evaluate(c, now, refused) : List.of(), true);
+                return new Attempt(null, explainIfWaiting ? evaluate(e, now, refused) : List.of(), true);
             }
             Agent chosen = best.get();
             // Explain the choice against the agents as they were when it was made.
-            List<Candidate> candidates = evaluate(c, now, refused);
-            Claim claim = claim(chosen, c, now);
-            switch (claim) {
+            List<Candidate> candidates = evaluate(e, now, refused);
+            switch (claim(chosen, e, now)) {
                 case TAKEN:
-                    waiting.remove(c.id());
-                    return new Attempt(new Assignment(c.assigned(chosen.id(), now), chosen.id(), candidates,
-                            System.nanoTime() - start), candidates, false);
+                    ConversationRecord c = conversationAfterClaim(e.conversation(), chosen.id(), now);
+                    return new Attempt(new Assignment(c, chosen.id(), candidates, System.nanoTime() - start), candidates,
+                            false);
                 case CONVERSATION_GONE:
-                    waiting.remove(c.id());
                     return new Attempt(null, candidates, false);
                 default:
                     refused.put(chosen.id(), List.of("capacity taken by another server before the claim"));
@@ -208,34 +638,69 @@ public final class Dispatcher {
         }
     }
 
+    private ConversationRecord conversationAfterClaim(ConversationRecord c, String agentId, Instant now) {
+        QueueDispatch d = settings.of(c.plan().queue());
+        return d.autoAccept() ? c.assigned(agentId, now) : c.offered(agentId, now, now.plusSeconds(d.offerTimeoutSeconds()));
+    }
+
     /**
-     * The two atomic writes of an assignment: reserve the agent's capacity, then move the
-     * conversation from queued to assigned (handing the capacity back if it stopped waiting).
+     * The atomic writes of an assignment: reserve the agent's capacity, then move the conversation
+     * from queued to assigned, or to offered when the queue asks agents to accept (handing the
+     * capacity back if it stopped waiting meanwhile).
      */
-    private Claim claim(Agent agent, ConversationRecord c, Instant now) {
-        Optional<Agent> reserved = agentStore.tryReserve(agent.id(), c.channel(), agent.capacityFor(c.channel()),
-                c.id(), now);
+    private Claim claim(Agent agent, WaitingQueue.Entry e, Instant now) {
+        ConversationRecord c = e.conversation();
+        Optional<Agent> reserved = agentStore.tryReserve(agent.id(), c.channel(), e.requirements().units(), c.id(), now);
         if (reserved.isEmpty()) {
             // Another server took the capacity, or the agent changed: refresh our view of it.
             agentStore.find(agent.id()).ifPresentOrElse(a -> agents.put(a.id(), a), () -> agents.remove(agent.id()));
             return Claim.AGENT_REFUSED;
         }
         agents.put(agent.id(), reserved.get());
-        if (conversations.markAssigned(c.id(), agent.id(), now)) {
-            waiting.remove(c.id());
+        QueueDispatch d = settings.of(c.plan().queue());
+        boolean marked;
+        if (d.autoAccept()) {
+            marked = conversations.markAssigned(c.id(), agent.id(), now);
+            if (marked) {
+                metrics.answered(c.plan().queue(), now, seconds(c.queuedAt(), now), c.plan().slaSeconds());
+                scheduleReclaim(c.assigned(agent.id(), now), now);
+            }
+        } else {
+            Instant expires = now.plusSeconds(d.offerTimeoutSeconds());
+            marked = conversations.markOffered(c.id(), agent.id(), now, expires);
+            if (marked) {
+                offers.put(c.id(), new Offer(agent.id(), expires));
+                timers.add(new Timer(expires, TimerKind.OFFER_EXPIRY, c.id()));
+            }
+        }
+        waiting.remove(c.id());
+        if (marked) {
             return Claim.TAKEN;
         }
-        // The conversation stopped waiting meanwhile (abandoned elsewhere): hand the unit back.
+        // The conversation stopped waiting meanwhile (abandoned elsewhere): hand the capacity back.
         agentStore.release(agent.id(), c.id(), now).ifPresent(a -> agents.put(a.id(), a));
-        waiting.remove(c.id());
         return Claim.CONVERSATION_GONE;
     }
 
-    private Optional<Agent> bestEligible(ConversationRecord c, Set<String> skip) {
-        Comparator<Agent> ranking = AgentRanking.forConversation(c.channel(), c.plan().preferredAgentId());
+    private void scheduleReclaim(ConversationRecord c, Instant acceptedAt) {
+        int after = settings.of(c.plan().queue()).reclaimAfterSeconds();
+        if (after > 0 && c.agentId() != null && c.progress().firstReplyAt() == null) {
+            Instant deadline = acceptedAt.plusSeconds(after);
+            awaitingReply.put(c.id(), new Pending(c.agentId(), deadline));
+            timers.add(new Timer(deadline, TimerKind.RECLAIM, c.id()));
+        }
+    }
+
+    private AgentRanking.Context rankingContext(ConversationRecord c) {
+        return new AgentRanking.Context(c.channel(), c.plan().preferredAgentId(), c.plan().intent(),
+                c.plan().requiredSkills(), settings.of(c.plan().queue()), stats);
+    }
+
+    private Optional<Agent> bestEligible(WaitingQueue.Entry e, Set<String> skip, Instant now) {
+        Comparator<Agent> ranking = AgentRanking.of(rankingContext(e.conversation()));
         Agent best = null;
         for (Agent a : agents.values()) {
-            if (skip.contains(a.id()) || !Eligibility.isEligible(a, c.channel(), c.plan())) {
+            if (skip.contains(a.id()) || !Eligibility.isEligible(a, e.requirements(), now)) {
                 continue;
             }
             if (best == null || ranking.compare(a, best) < 0) {
@@ -251,23 +716,23 @@ public final class Dispatcher {
      * online are listed only when presence is all that kept them out (the answer to "why not
      * Li Na? she was away"); the rest could never have taken it and would only bloat the record.
      */
-    private List<Candidate> evaluate(ConversationRecord c, Instant now, Map<String, List<String>> refused) {
-        String preferred = c.plan().preferredAgentId();
-        Comparator<Agent> ranking = AgentRanking.forConversation(c.channel(), preferred);
+    private List<Candidate> evaluate(WaitingQueue.Entry e, Instant now, Map<String, List<String>> refused) {
+        AgentRanking.Context context = rankingContext(e.conversation());
+        Comparator<Agent> ranking = AgentRanking.of(context);
         List<Agent> eligible = new ArrayList<>();
         List<Candidate> excluded = new ArrayList<>();
-        Set<String> refusedIds = new HashSet<>(refused.keySet());
         for (Agent a : agents.values()) {
-            if (refusedIds.contains(a.id())) {
+            if (refused.containsKey(a.id())) {
                 excluded.add(new Candidate(a.id(), false, refused.get(a.id()), null, null));
                 continue;
             }
-            if (Eligibility.isEligible(a, c.channel(), c.plan())) {
+            if (Eligibility.isEligible(a, e.requirements(), now)) {
                 eligible.add(a);
                 continue;
             }
-            List<String> reasons = Eligibility.reasonsToExclude(a, c.channel(), c.plan());
-            if (a.presence() == Presence.ONLINE || reasons.size() == 1) {
+            List<String> reasons = Eligibility.reasonsToExclude(a, e.requirements(), now);
+            long lasting = reasons.stream().filter(r -> !r.startsWith(Eligibility.STICKY_REASON)).count();
+            if (a.presence() == Presence.ONLINE || lasting == 1) {
                 excluded.add(new Candidate(a.id(), false, reasons, null, null));
             }
         }
@@ -276,11 +741,26 @@ public final class Dispatcher {
         List<Candidate> result = new ArrayList<>(Math.min(MAX_CANDIDATES_RECORDED, eligible.size() + excluded.size()));
         for (int i = 0; i < eligible.size() && result.size() < MAX_CANDIDATES_RECORDED; i++) {
             Agent a = eligible.get(i);
-            result.add(new Candidate(a.id(), true, List.of(), AgentRanking.scoreParts(a, c.channel(), preferred, now), i + 1));
+            result.add(new Candidate(a.id(), true, List.of(), AgentRanking.scoreParts(a, context, now), i + 1));
         }
         for (int i = 0; i < excluded.size() && result.size() < MAX_CANDIDATES_RECORDED; i++) {
             result.add(excluded.get(i));
         }
         return result;
+    }
+
+    private static String notOffered(String conversationId, String agentId) {
+        return "conversation " + conversationId + " is not offered to agent " + agentId
+                + " (the offer was accepted, rejected, timed out, or went to another agent)";
+    }
+
+    private static long seconds(Instant from, Instant to) {
+        return from == null || to == null ? 0 : Math.max(0, Duration.between(from, to).toSeconds());
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

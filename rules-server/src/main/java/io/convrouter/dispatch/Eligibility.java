@@ -1,5 +1,6 @@
 package io.convrouter.dispatch;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -7,44 +8,67 @@ import java.util.Map;
 
 import io.convrouter.agents.Agent;
 import io.convrouter.agents.Presence;
-import io.convrouter.classify.Classification;
 
 /**
- * Whether an agent may take a conversation, and if not, every reason why not, in words an
+ * Whether an agent may take a conversation now, and if not, every reason why not, in words an
  * auditor or a supervisor can read.
  */
 public final class Eligibility {
 
+    /** The reason given while the sticky window keeps a conversation for its preferred agent. */
+    static final String STICKY_REASON = "waiting for the preferred agent";
+
     private Eligibility() {}
 
     /** The allocation-free check the matcher runs for every agent; agrees with {@link #reasonsToExclude}. */
-    public static boolean isEligible(Agent agent, String channel, Classification.Plan plan) {
-        if (agent.presence() != Presence.ONLINE || !agent.hasSpareCapacity(channel)) {
+    public static boolean isEligible(Agent agent, Requirements r, Instant now) {
+        if (agent.presence() != Presence.ONLINE || agent.wrappingUpAt(now) || !agent.hasSpareCapacity(r.channel())
+                || !agent.hasUnitsFor(r.units())) {
             return false;
         }
-        for (Map.Entry<String, Integer> need : plan.requiredSkills().entrySet()) {
+        if (r.onlyAgent() != null && !r.onlyAgent().equals(agent.id())) {
+            return false;
+        }
+        if (r.excluded().contains(agent.id()) || !servesAny(agent, r)) {
+            return false;
+        }
+        for (Map.Entry<String, Integer> need : r.skills().entrySet()) {
             Integer level = agent.skills().get(need.getKey());
             if (level == null || level < need.getValue()) {
                 return false;
             }
         }
-        return (plan.language() == null || speaks(agent, plan.language()))
-                && (plan.team() == null || agent.teams().contains(plan.team()));
+        return (r.language() == null || speaks(agent, r.language()))
+                && (r.team() == null || agent.teams().contains(r.team()));
     }
 
     /** Empty when the agent is eligible. */
-    public static List<String> reasonsToExclude(Agent agent, String channel, Classification.Plan plan) {
+    public static List<String> reasonsToExclude(Agent agent, Requirements r, Instant now) {
         List<String> reasons = new ArrayList<>(2);
         if (agent.presence() != Presence.ONLINE) {
             reasons.add("agent is " + agent.presence().wireName());
+        } else if (agent.wrappingUpAt(now)) {
+            reasons.add("wrapping up until " + agent.wrapUpUntil());
         }
-        int capacity = agent.capacityFor(channel);
+        if (r.onlyAgent() != null && !r.onlyAgent().equals(agent.id())) {
+            reasons.add(STICKY_REASON + " " + r.onlyAgent());
+        }
+        if (r.excluded().contains(agent.id())) {
+            reasons.add("declined or let this conversation time out before");
+        }
+        if (!servesAny(agent, r)) {
+            reasons.add("does not serve queue " + r.queue() + (r.servedBy().size() > 1 ? " (or " + r.servedBy() + ")" : ""));
+        }
+        int capacity = agent.capacityFor(r.channel());
         if (capacity == 0) {
-            reasons.add("does not serve channel " + channel);
-        } else if (agent.loadOn(channel) >= capacity) {
-            reasons.add("at capacity on " + channel + " (" + agent.loadOn(channel) + "/" + capacity + ")");
+            reasons.add("does not serve channel " + r.channel());
+        } else if (agent.loadOn(r.channel()) >= capacity) {
+            reasons.add("at capacity on " + r.channel() + " (" + agent.loadOn(r.channel()) + "/" + capacity + ")");
+        } else if (!agent.hasUnitsFor(r.units())) {
+            reasons.add("weighted capacity used (" + agent.unitsUsed() + "/" + agent.maxUnits() + " units, needs "
+                    + r.units() + ")");
         }
-        for (Map.Entry<String, Integer> need : plan.requiredSkills().entrySet()) {
+        for (Map.Entry<String, Integer> need : r.skills().entrySet()) {
             Integer level = agent.skills().get(need.getKey());
             if (level == null) {
                 reasons.add("lacks skill " + need.getKey() + " (needs level " + need.getValue() + ")");
@@ -52,13 +76,25 @@ public final class Eligibility {
                 reasons.add("skill " + need.getKey() + " at level " + level + ", needs " + need.getValue());
             }
         }
-        if (plan.language() != null && !speaks(agent, plan.language())) {
-            reasons.add("does not speak " + plan.language());
+        if (r.language() != null && !speaks(agent, r.language())) {
+            reasons.add("does not speak " + r.language());
         }
-        if (plan.team() != null && !agent.teams().contains(plan.team())) {
-            reasons.add("not in team " + plan.team());
+        if (r.team() != null && !agent.teams().contains(r.team())) {
+            reasons.add("not in team " + r.team());
         }
         return reasons;
+    }
+
+    private static boolean servesAny(Agent agent, Requirements r) {
+        if (agent.queues().isEmpty() || r.servedBy().isEmpty()) {
+            return true;
+        }
+        for (String q : r.servedBy()) {
+            if (agent.queues().contains(q)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Languages match on their primary subtag: an agent who speaks "zh" serves "zh-CN". */

@@ -38,8 +38,8 @@ public final class StartupRecovery {
         for (Agent agent : agents.findAll()) {
             for (Agent.ActiveConversation held : agent.active()) {
                 Optional<ConversationRecord> c = conversations.find(held.conversationId());
-                boolean valid = c.isPresent() && c.get().status() == ConversationStatus.ASSIGNED
-                        && agent.id().equals(c.get().agentId());
+                boolean valid = c.isPresent() && (c.get().status() == ConversationStatus.ASSIGNED
+                        || c.get().status() == ConversationStatus.OFFERED) && agent.id().equals(c.get().agentId());
                 if (!valid) {
                     agents.release(agent.id(), held.conversationId(), clock.instant());
                     released++;
@@ -53,9 +53,17 @@ public final class StartupRecovery {
                 requeued++;
             }
         }
+        for (ConversationRecord c : conversations.findOffered()) {
+            boolean held = agents.find(c.agentId()).map(a -> a.holds(c.id())).orElse(false);
+            if (!held && conversations.markDeclined(c.id(), ConversationStatus.OFFERED, c.agentId()).isPresent()) {
+                requeued++;
+            }
+        }
         List<ConversationRecord> queued = conversations.findQueued();
-        List<Assignment> assigned = dispatcher.reload(agents.findAll(), queued);
-        recorder.record(assigned, "assigned when the server started");
-        return new Report(released, requeued, queued.size() - assigned.size(), assigned.size());
+        Dispatched dispatched = dispatcher.reload(agents.findAll(), queued, conversations.findOffered(),
+                conversations.findAssigned());
+        recorder.record(dispatched, "assigned when the server started");
+        int assigned = dispatched.assignments().size();
+        return new Report(released, requeued, queued.size() - assigned, assigned);
     }
 }

@@ -1,70 +1,102 @@
 package io.convrouter.dispatch;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 import io.convrouter.agents.Agent;
 import io.convrouter.conversation.ConversationRecord;
 
 /**
- * Conversations waiting for an agent, ordered by priority (highest first), then age (oldest
- * first), then id. Not thread-safe: the dispatcher guards it.
+ * Conversations waiting for an agent. Order: priority, raised by aging (each queue adds its
+ * points per minute waited, so low priority cannot starve), then time waiting (oldest first),
+ * then id. Not thread-safe: the dispatcher guards it.
  *
- * <p>Waiting conversations are also grouped by what an agent needs to take them (channel, skills
- * with levels, language, team, preferred agent): every conversation of a group is eligible for
- * the same agents. So finding the first conversation a freed agent can serve checks each group's
+ * <p>Waiting conversations are grouped by their current requirements: every conversation of a
+ * group is eligible for the same agents, and a group belongs to one queue, so its order does not
+ * change with time. Finding the first conversation a freed agent can serve checks each group's
  * head once, instead of walking a queue that may hold thousands.
  */
 final class WaitingQueue {
 
-    static final Comparator<ConversationRecord> ORDER = Comparator
-            .comparingInt((ConversationRecord c) -> -c.plan().priority())
-            .thenComparing(ConversationRecord::createdAt)
-            .thenComparing(ConversationRecord::id);
-
-    /** What decides which agents may take a conversation. */
-    private record Requirements(String channel, Map<String, Integer> skills, String language, String team,
-                                String preferredAgent) {
-        static Requirements of(ConversationRecord c) {
-            return new Requirements(c.channel(), c.plan().requiredSkills(), c.plan().language(), c.plan().team(),
-                    c.plan().preferredAgentId());
+    /**
+     * A waiting conversation with what it needs now, how that was worked out, and when it next
+     * changes (null: never).
+     */
+    record Entry(ConversationRecord conversation, Requirements requirements, List<String> steps, Instant nextChangeAt) {
+        String id() {
+            return conversation.id();
         }
     }
 
-    private final TreeSet<ConversationRecord> ordered = new TreeSet<>(ORDER);
-    private final Map<String, ConversationRecord> byId = new HashMap<>();
-    private final Map<Requirements, TreeSet<ConversationRecord>> groups = new HashMap<>();
-    private final Map<String, TreeSet<ConversationRecord>> byQueue = new HashMap<>();
+    private final ToDoubleFunction<String> agingPerMinute;
+    private final Map<String, Entry> byId = new HashMap<>();
+    private final Map<Requirements, TreeSet<Entry>> groups = new HashMap<>();
+    private final Map<String, TreeSet<Entry>> byQueue = new HashMap<>();
 
-    void add(ConversationRecord c) {
-        if (byId.putIfAbsent(c.id(), c) == null) {
-            ordered.add(c);
-            groups.computeIfAbsent(Requirements.of(c), k -> new TreeSet<>(ORDER)).add(c);
-            byQueue.computeIfAbsent(c.plan().queue(), k -> new TreeSet<>(ORDER)).add(c);
-        }
+    WaitingQueue(ToDoubleFunction<String> agingPerMinute) {
+        this.agingPerMinute = agingPerMinute;
+    }
+
+    WaitingQueue() {
+        this(queue -> 0);
+    }
+
+    /**
+     * Within one queue the order never changes: "priority + rate x minutes waited" ranks the same
+     * at every moment as "priority - rate x minutes since the epoch at which it started waiting".
+     */
+    private Comparator<Entry> queueOrder(String queue) {
+        double rate = agingPerMinute.applyAsDouble(queue);
+        return Comparator.comparingDouble((Entry e) -> -(e.conversation().plan().priority()
+                        - rate * e.conversation().queuedAt().getEpochSecond() / 60.0))
+                .thenComparing(e -> e.conversation().queuedAt())
+                .thenComparing(Entry::id);
+    }
+
+    /** The priority a waiting conversation has now, with aging. */
+    double effectivePriority(ConversationRecord c, Instant now) {
+        double minutes = Math.max(0, Duration.between(c.queuedAt(), now).toMillis() / 60_000.0);
+        return c.plan().priority() + agingPerMinute.applyAsDouble(c.plan().queue()) * minutes;
+    }
+
+    /** Across queues: effective priority now, then waiting longest, then id. */
+    Comparator<ConversationRecord> orderAt(Instant now) {
+        return Comparator.comparingDouble((ConversationRecord c) -> -effectivePriority(c, now))
+                .thenComparing(ConversationRecord::queuedAt)
+                .thenComparing(ConversationRecord::id);
+    }
+
+    void add(Entry e) {
+        remove(e.id());
+        byId.put(e.id(), e);
+        String queue = e.conversation().plan().queue();
+        groups.computeIfAbsent(e.requirements(), k -> new TreeSet<>(queueOrder(queue))).add(e);
+        byQueue.computeIfAbsent(queue, k -> new TreeSet<>(queueOrder(queue))).add(e);
     }
 
     boolean remove(String id) {
-        ConversationRecord c = byId.remove(id);
-        if (c == null) {
+        Entry e = byId.remove(id);
+        if (e == null) {
             return false;
         }
-        ordered.remove(c);
-        removeFrom(groups, Requirements.of(c), c);
-        removeFrom(byQueue, c.plan().queue(), c);
+        removeFrom(groups, e.requirements(), e);
+        removeFrom(byQueue, e.conversation().plan().queue(), e);
         return true;
     }
 
-    private static <K> void removeFrom(Map<K, TreeSet<ConversationRecord>> index, K key, ConversationRecord c) {
-        TreeSet<ConversationRecord> set = index.get(key);
+    private static <K> void removeFrom(Map<K, TreeSet<Entry>> index, K key, Entry e) {
+        TreeSet<Entry> set = index.get(key);
         if (set != null) {
-            set.remove(c);
+            set.remove(e);
             if (set.isEmpty()) {
                 index.remove(key);
             }
@@ -75,12 +107,18 @@ final class WaitingQueue {
         return byId.containsKey(id);
     }
 
-    /** The first conversation in queue order that this agent may take now, if any. */
-    Optional<ConversationRecord> firstServableBy(Agent agent) {
-        ConversationRecord best = null;
-        for (TreeSet<ConversationRecord> group : groups.values()) {
-            ConversationRecord head = group.first();
-            if ((best == null || ORDER.compare(head, best) < 0) && Eligibility.isEligible(agent, head.channel(), head.plan())) {
+    Optional<Entry> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The first conversation in order that this agent may take now, if any. */
+    Optional<Entry> firstServableBy(Agent agent, Instant now) {
+        Comparator<ConversationRecord> order = orderAt(now);
+        Entry best = null;
+        for (TreeSet<Entry> group : groups.values()) {
+            Entry head = group.first();
+            if ((best == null || order.compare(head.conversation(), best.conversation()) < 0)
+                    && Eligibility.isEligible(agent, head.requirements(), now)) {
                 best = head;
             }
         }
@@ -89,24 +127,36 @@ final class WaitingQueue {
 
     /** 1-based position among the conversations waiting in the same queue, or 0 when not waiting. */
     int positionInQueue(String id) {
-        ConversationRecord c = byId.get(id);
-        if (c == null) {
+        Entry e = byId.get(id);
+        if (e == null) {
             return 0;
         }
-        TreeSet<ConversationRecord> queue = byQueue.get(c.plan().queue());
-        return Objects.requireNonNull(queue).headSet(c).size() + 1;
+        return byQueue.get(e.conversation().plan().queue()).headSet(e).size() + 1;
     }
 
-    List<ConversationRecord> inOrder() {
-        return new ArrayList<>(ordered);
+    /** Waiting conversations of a queue, first in line first. */
+    List<Entry> inQueue(String queue) {
+        TreeSet<Entry> q = byQueue.get(queue);
+        return q == null ? List.of() : new ArrayList<>(q);
+    }
+
+    Collection<String> queues() {
+        return byQueue.keySet();
+    }
+
+    /** Everything waiting, in order at {@code now}. */
+    List<Entry> inOrder(Instant now) {
+        Comparator<ConversationRecord> order = orderAt(now);
+        List<Entry> all = new ArrayList<>(byId.values());
+        all.sort((a, b) -> order.compare(a.conversation(), b.conversation()));
+        return all;
     }
 
     int size() {
-        return ordered.size();
+        return byId.size();
     }
 
     void clear() {
-        ordered.clear();
         byId.clear();
         groups.clear();
         byQueue.clear();

@@ -28,6 +28,12 @@ public record ConversationView(
         boolean botFirst,
         String preferredAgentId,
         Integer queuePosition,
+        Long estimatedWaitSeconds,
+        Instant offerExpiresAt,
+        Instant acceptedAt,
+        Instant firstReplyAt,
+        java.util.Set<String> declinedBy,
+        int reroutes,
         String rulesetVersion,
         List<FiredRule> rulesFired,
         Instant createdAt,
@@ -40,10 +46,18 @@ public record ConversationView(
         String text) {
 
     public static ConversationView of(ConversationRecord c, List<FiredRule> rulesFired, int queuePosition) {
+        return of(c, rulesFired, queuePosition, null);
+    }
+
+    public static ConversationView of(ConversationRecord c, List<FiredRule> rulesFired, int queuePosition,
+                                      io.convrouter.dispatch.WaitEstimate estimate) {
         var p = c.plan();
+        var progress = c.progress();
         return new ConversationView(c.id(), c.status().wireName(), p.queue(), p.priority(), p.intent(),
                 p.requiredSkills(), c.agentId(), c.decisionId(), c.channel(), c.externalId(), p.language(), p.team(),
                 p.slaSeconds(), p.botFirst(), p.preferredAgentId(), queuePosition > 0 ? queuePosition : null,
+                estimate == null ? null : estimate.estimatedWaitSeconds(), progress.offerExpiresAt(),
+                progress.acceptedAt(), progress.firstReplyAt(), progress.declinedBy(), progress.reroutes(),
                 c.rulesetVersion(), rulesFired, c.createdAt(), c.assignedAt(), c.endedAt(),
                 c.outcome() == null ? null : c.outcome().wireName(), c.satisfaction(), c.customer(), c.entry(),
                 c.text());

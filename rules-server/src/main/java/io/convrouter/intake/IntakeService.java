@@ -2,6 +2,8 @@ package io.convrouter.intake;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import io.convrouter.audit.DecisionInputs;
@@ -19,6 +21,15 @@ import io.convrouter.conversation.ConversationStore;
 import io.convrouter.dispatch.AssignmentRecorder;
 import io.convrouter.dispatch.DispatchResult;
 import io.convrouter.dispatch.Dispatcher;
+import io.convrouter.dispatch.QueueAvailability;
+import io.convrouter.classify.FiredRule;
+import io.convrouter.classify.facts.BotHandoff;
+import io.convrouter.errors.ConflictException;
+import io.convrouter.errors.InvalidInputException;
+import io.convrouter.errors.NotFoundException;
+import io.convrouter.events.RoutingEvent;
+import io.convrouter.events.RoutingEvents;
+import io.convrouter.workbench.QueueDispatch;
 import io.convrouter.ids.Ids;
 import io.convrouter.store.Durability;
 import io.convrouter.workbench.Workbench;
@@ -40,10 +51,19 @@ public final class IntakeService {
     private final Durability durability;
     private final Clock clock;
     private final Instant startedAt;
+    private final QueueAvailability availability;
+    private final RoutingEvents events;
 
     public IntakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
                          ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
                          Durability durability, Clock clock) {
+        this(workbench, rulesets, classifier, conversations, dispatcher, decisions, durability, clock,
+                QueueAvailability.ALWAYS_OPEN, RoutingEvents.NONE);
+    }
+
+    public IntakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
+                         ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
+                         Durability durability, Clock clock, QueueAvailability availability, RoutingEvents events) {
         this.workbench = workbench;
         this.validator = new IntakeValidator(workbench);
         this.rulesets = rulesets;
@@ -51,10 +71,12 @@ public final class IntakeService {
         this.conversations = conversations;
         this.dispatcher = dispatcher;
         this.decisions = decisions;
-        this.assignments = new AssignmentRecorder(decisions, clock);
+        this.assignments = new AssignmentRecorder(decisions, events, clock);
         this.durability = durability;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.availability = availability;
+        this.events = events;
     }
 
     public IntakeResult receive(IntakeRequest request) {
@@ -87,23 +109,33 @@ public final class IntakeService {
                 .classify(classifier, ruleset, new RoutingInput.Defaults(defaults.defaultQueue(),
                         defaults.defaultPriority(), defaults.defaultSlaSeconds(), defaults.defaultLanguage()));
         Classification.Plan decided = classification.plan();
-        ConversationStatus status = decided.botFirst() ? ConversationStatus.BOT : ConversationStatus.QUEUED;
         ConversationRecord record = new ConversationRecord(conversationId, request.channel(), request.externalId(),
                 request.text(), request.language(), customer, entry, request.fields(), decided, ruleset.version(),
-                status, null, decisionId, now, null, null, null, null, selection.experimentId(), selection.variant());
+                ConversationStatus.QUEUED, null, decisionId, now, null, null, null, null, selection.experimentId(),
+                selection.variant());
+        Parked parked = parking(record, now);
+        if (parked != null) {
+            record = record.with(parked.status(), null, null, record.progress());
+        }
         Optional<ConversationRecord> raced = conversations.insertIfAbsent(record);
         if (raced.isPresent()) {
             return repeated(raced.get());
         }
         long dispatchStart = System.nanoTime();
-        DispatchResult dispatch = status == ConversationStatus.QUEUED ? dispatcher.submit(record) : null;
+        DispatchResult dispatch = parked == null ? dispatcher.submit(record) : null;
         long dispatchNanos = System.nanoTime() - dispatchStart;
         ConversationRecord stored = record;
         String outcome;
         String reason;
         if (dispatch == null) {
-            outcome = "bot";
-            reason = "the plan sends this conversation to the bot first";
+            outcome = parked.status().wireName();
+            reason = parked.reason();
+        } else if (dispatch.agentId() != null && dispatch.offered()) {
+            QueueDispatch d = workbench.dispatchOf(decided.queue());
+            stored = record.offered(dispatch.agentId(), now, now.plusSeconds(d.offerTimeoutSeconds()));
+            outcome = "offered";
+            reason = "best eligible agent in queue " + decided.queue() + "; it must accept within "
+                    + d.offerTimeoutSeconds() + " s";
         } else if (dispatch.agentId() != null) {
             stored = record.assigned(dispatch.agentId(), now);
             outcome = "assigned";
@@ -118,12 +150,120 @@ public final class IntakeService {
                 outcome, selection.experimentId() == null ? reason
                         : reason + "; experiment " + selection.experimentId() + " (" + selection.variant() + ")",
                 (classification.nanos() + dispatchNanos) / 1000));
+        publish(stored, parked);
         if (dispatch != null) {
             assignments.record(dispatch.others(), "dispatched while routing conversation " + conversationId);
         }
         durability.awaitDurable();
-        int position = stored.status() == ConversationStatus.QUEUED ? dispatcher.positionOf(conversationId) : 0;
-        return new IntakeResult(stored, true, classification.rulesFired(), position);
+        return new IntakeResult(stored, true, classification.rulesFired(), positionOf(stored));
+    }
+
+    /** Where a conversation goes instead of the agents' queue, and why. */
+    private record Parked(ConversationStatus status, String reason) {}
+
+    /**
+     * Not every conversation joins the queue: the plan may send it to the bot, the queue may be
+     * closed (business hours), or its estimated wait may be over the queue's limit.
+     */
+    private Parked parking(ConversationRecord c, Instant now) {
+        if (c.plan().botFirst()) {
+            return new Parked(ConversationStatus.BOT, "the plan sends this conversation to the bot first");
+        }
+        Optional<QueueAvailability.Parking> closed = availability.check(c.plan().queue(), now);
+        if (closed.isPresent()) {
+            return new Parked(closed.get().status(), closed.get().reason());
+        }
+        QueueDispatch d = workbench.dispatchOf(c.plan().queue());
+        if (d.maxWaitSeconds() > 0) {
+            Long wait = dispatcher.estimateForNew(c);
+            if (wait == null || wait > d.maxWaitSeconds()) {
+                ConversationStatus to = "bot".equals(d.whenWaitOver()) ? ConversationStatus.BOT : ConversationStatus.CALLBACK;
+                return new Parked(to, "estimated wait in queue " + c.plan().queue() + " is "
+                        + (wait == null ? "unknown (no agent online can serve it)" : wait + " s")
+                        + ", over its limit of " + d.maxWaitSeconds() + " s: sent to " + to.wireName());
+            }
+        }
+        return null;
+    }
+
+    private void publish(ConversationRecord c, Parked parked) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("queue", c.plan().queue());
+        data.put("status", c.status().wireName());
+        if (parked != null) {
+            data.put("reason", parked.reason());
+        }
+        String type = switch (c.status()) {
+            case OFFERED -> RoutingEvent.OFFERED;
+            case ASSIGNED -> RoutingEvent.ACCEPTED;
+            default -> RoutingEvent.QUEUED;
+        };
+        events.publish(new RoutingEvent(type, c.id(), c.agentId(), clock.instant(), data));
+    }
+
+    private int positionOf(ConversationRecord c) {
+        return c.status() == ConversationStatus.QUEUED ? dispatcher.positionOf(c.id()) : 0;
+    }
+
+    /**
+     * The bot hands a conversation to a human: classify it again with what the bot learned
+     * (available to the rules as a BotHandoff fact) and route it, waiting from now.
+     */
+    public IntakeResult handoff(String id, String intent, Double confidence, String reason, String summary) {
+        if (confidence != null && (confidence < 0 || confidence > 1)) {
+            throw InvalidInputException.of("confidence", "must be between 0 and 1, was " + confidence);
+        }
+        ConversationRecord current = conversations.find(id).orElseThrow(() -> new NotFoundException("conversation", id));
+        if (!current.status().isParked()) {
+            throw new ConflictException("conversation " + id + " is " + current.status().wireName()
+                    + "; only a conversation with the bot, a message or a call back can be handed to an agent");
+        }
+        Instant now = clock.instant();
+        ActiveRuleset.Selection selection = rulesets.select(current.customer() != null && current.customer().id() != null
+                ? current.customer().id() : current.channel() + ":" + current.externalId());
+        Ruleset ruleset = selection.ruleset();
+        Workbench.RoutingDefaults defaults = workbench.routing();
+        ConversationRecord.CustomerInfo cu = current.customer();
+        ConversationRecord.EntryInfo en = current.entry() == null ? new ConversationRecord.EntryInfo(null, null, null)
+                : current.entry();
+        Classification classification = new RoutingInput(id, current.channel(), current.text(), current.language(),
+                cu == null ? null : cu.id(), cu == null ? defaults.defaultTier() : cu.tier(), cu != null && cu.returning(),
+                cu == null ? null : cu.lastAgentId(), cu == null ? 0 : cu.orderCount(), cu == null ? null : cu.tags(),
+                en.campaign(), en.landingPage(), en.businessLine(), current.fields())
+                .withHandoff(new BotHandoff(intent, confidence == null ? 0 : confidence, reason, summary))
+                .classify(classifier, ruleset, new RoutingInput.Defaults(defaults.defaultQueue(),
+                        defaults.defaultPriority(), defaults.defaultSlaSeconds(), defaults.defaultLanguage()));
+        if (classification.plan().botFirst()) {
+            throw new ConflictException("the rules keep conversation " + id + " with the bot ("
+                    + classification.rulesFired().stream().filter(r -> "guard".equals(r.stage())).map(FiredRule::name)
+                    .toList() + "); it cannot be handed to an agent");
+        }
+        ConversationRecord handed = conversations.markHandedOff(id, current.status(), classification.plan(),
+                ruleset.version(), now).orElseThrow(() -> new ConflictException("conversation " + id
+                + " changed while it was being handed off; try again"));
+        long start = System.nanoTime();
+        DispatchResult dispatch = dispatcher.submit(handed);
+        ConversationRecord stored = dispatch.agentId() == null ? handed : dispatch.offered()
+                ? handed.offered(dispatch.agentId(), now, now.plusSeconds(workbench.dispatchOf(handed.plan().queue()).offerTimeoutSeconds()))
+                : handed.assigned(dispatch.agentId(), now);
+        String why = "bot handed off" + (reason == null ? "" : " (" + reason + ")") + (intent == null ? ""
+                : "; bot intent " + intent + " at confidence " + confidence) + "; " + (dispatch.agentId() == null
+                ? "waiting in queue " + handed.plan().queue() : (dispatch.offered() ? "offered to " : "assigned to ")
+                + dispatch.agentId());
+        Map<String, Object> input = new LinkedHashMap<>(DecisionInputs.of(current));
+        Map<String, Object> bot = new LinkedHashMap<>();
+        bot.put("intent", intent);
+        bot.put("confidence", confidence);
+        bot.put("reason", reason);
+        bot.put("summary", summary);
+        input.put("handoff", bot);
+        decisions.append(new DecisionRecord(Ids.newId(), DecisionKind.HANDED_OFF, now, id, ruleset.version(), input,
+                classification.rulesFired(), handed.plan(), dispatch.candidates(), dispatch.agentId(),
+                stored.status().wireName(), why, (classification.nanos() + System.nanoTime() - start) / 1000));
+        events.publish(new RoutingEvent(RoutingEvent.HANDED_OFF, id, dispatch.agentId(), now,
+                Map.of("queue", handed.plan().queue(), "status", stored.status().wireName())));
+        durability.awaitDurable();
+        return new IntakeResult(stored, false, classification.rulesFired(), positionOf(stored));
     }
 
     /**
@@ -148,8 +288,7 @@ public final class IntakeService {
 
     private IntakeResult repeated(ConversationRecord existing) {
         recoverLostDecision(existing);
-        int position = existing.status() == ConversationStatus.QUEUED ? dispatcher.positionOf(existing.id()) : 0;
-        return new IntakeResult(existing, false, null, position);
+        return new IntakeResult(existing, false, null, positionOf(existing));
     }
 
 }

@@ -18,7 +18,8 @@ public record Workbench(
         Map<String, Team> teams,
         Map<String, Queue> queues,
         RoutingDefaults routing,
-        List<DemoAgent> demoAgents) {
+        List<DemoAgent> demoAgents,
+        Map<String, BusinessCalendar> calendars) {
 
     public record Channel(String id, String name, String media, double capacityWeight) {}
 
@@ -26,7 +27,17 @@ public record Workbench(
 
     public record Team(String id, String name) {}
 
-    public record Queue(String id, String name, int slaSeconds, double serviceLevelTarget) {}
+    public record Queue(String id, String name, int slaSeconds, double serviceLevelTarget, QueueDispatch dispatch) {
+        public Queue {
+            dispatch = dispatch == null ? QueueDispatch.plain() : dispatch;
+        }
+    }
+
+    /** The dispatch settings of a queue; plain settings for a queue the workbench does not know. */
+    public QueueDispatch dispatchOf(String queueId) {
+        Queue q = queueId == null ? null : queues.get(queueId);
+        return q == null ? QueueDispatch.plain() : q.dispatch();
+    }
 
     public record RoutingDefaults(String defaultQueue, int defaultPriority, int defaultSlaSeconds,
                                   String defaultLanguage, List<String> tiers, String defaultTier,
@@ -41,6 +52,13 @@ public record Workbench(
         teams = Map.copyOf(teams);
         queues = Map.copyOf(queues);
         demoAgents = List.copyOf(demoAgents);
+        calendars = calendars == null ? Map.of() : Map.copyOf(calendars);
+    }
+
+    /** The business-hours calendar of a queue, or empty when it is always open. */
+    public Optional<BusinessCalendar> calendarOf(String queueId) {
+        String name = dispatchOf(queueId).calendar();
+        return name == null ? Optional.empty() : Optional.ofNullable(calendars.get(name));
     }
 
     public boolean hasChannel(String id) {

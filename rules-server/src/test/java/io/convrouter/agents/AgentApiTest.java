@@ -202,7 +202,7 @@ class AgentApiTest extends ApiTestSupport {
         String id = newAgentId();
         putAgent(id, profile(newLanguage(), 1));
 
-        assertProblem(api.put("/api/v1/agents/" + id + "/presence", obj("status", "busy")), 400, "status");
+        assertProblem(api.put("/api/v1/agents/" + id + "/presence", obj("status", "lunch")), 400, "status");
         assertProblem(api.put("/api/v1/agents/" + id + "/presence", obj()), 400, "status");
         assertProblem(api.put("/api/v1/agents/" + id + "/presence", obj("status", "ONLINE")), 400, "status");
         assertProblem(api.putRaw("/api/v1/agents/" + id + "/presence", "online"), 400, null);

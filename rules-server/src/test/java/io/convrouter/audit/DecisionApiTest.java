@@ -115,9 +115,12 @@ class DecisionApiTest extends ApiTestSupport {
         assertThat(winner.get("excludedBecause")).isEmpty();
         assertThat(winner.get("score").get("preferred").asBoolean()).isTrue();
         assertThat(winner.get("score").has("loadRatio")).isTrue();
-        assertThat(reasons(d, unskilled)).containsExactly("lacks skill refund (needs level 3)");
-        assertThat(reasons(d, otherLanguage)).containsExactly("does not speak " + lang);
-        assertThat(reasons(d, away)).containsExactly("agent is away");
+        // The returning customer's last agent is online, so for the sticky window nobody else may take it.
+        assertThat(reasons(d, unskilled)).containsExactly("waiting for the preferred agent " + chosen,
+                "lacks skill refund (needs level 3)");
+        assertThat(reasons(d, otherLanguage)).containsExactly("waiting for the preferred agent " + chosen,
+                "does not speak " + lang);
+        assertThat(reasons(d, away)).containsExactly("agent is away", "waiting for the preferred agent " + chosen);
         assertThat(candidate(d, unskilled).get("eligible").asBoolean()).isFalse();
     }
 

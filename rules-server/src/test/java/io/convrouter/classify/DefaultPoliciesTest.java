@@ -138,7 +138,7 @@ class DefaultPoliciesTest {
                         tuple(CSV, null, 10, null), tuple(CSV, null, 11, null), tuple(CSV, null, 12, null),
                         // DRL rules by line
                         tuple(DRL, null, null, 10), tuple(DRL, null, null, 20),
-                        tuple(DRL, null, null, 29), tuple(DRL, null, null, 38));
+                        tuple(DRL, null, null, 29), tuple(DRL, null, null, 38), tuple(DRL, null, null, 53));
     }
 
     @Test

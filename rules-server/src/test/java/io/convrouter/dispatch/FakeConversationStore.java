@@ -56,6 +56,75 @@ final class FakeConversationStore implements ConversationStore {
     }
 
     @Override
+    public synchronized boolean markOffered(String id, String agentId, Instant at, Instant expiresAt) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != ConversationStatus.QUEUED) {
+            return false;
+        }
+        byId.put(id, c.offered(agentId, at, expiresAt));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> markAccepted(String id, String agentId, Instant at) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != ConversationStatus.OFFERED || !agentId.equals(c.agentId())) {
+            return Optional.empty();
+        }
+        ConversationRecord accepted = c.assigned(agentId, at);
+        byId.put(id, accepted);
+        assignments.merge(id, 1, Integer::sum);
+        return Optional.of(accepted);
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> markDeclined(String id, ConversationStatus expected, String agentId) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != expected || !agentId.equals(c.agentId())) {
+            return Optional.empty();
+        }
+        ConversationRecord back = c.declinedBy(agentId);
+        byId.put(id, back);
+        return Optional.of(back);
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> markFirstReply(String id, String agentId, Instant at) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != ConversationStatus.ASSIGNED || !agentId.equals(c.agentId())) {
+            return Optional.empty();
+        }
+        if (c.progress().firstReplyAt() != null) {
+            return Optional.of(c);
+        }
+        ConversationRecord.Progress p = c.progress();
+        ConversationRecord replied = c.with(c.status(), c.agentId(), c.assignedAt(), new ConversationRecord.Progress(
+                p.queuedAt(), p.offeredAt(), p.offerExpiresAt(), p.acceptedAt(), at, p.declinedBy(), p.reroutes()));
+        byId.put(id, replied);
+        return Optional.of(replied);
+    }
+
+    @Override
+    public synchronized Optional<ConversationRecord> markHandedOff(String id, ConversationStatus expected,
+                                                                io.convrouter.classify.Classification.Plan plan,
+                                                                String rulesetVersion, Instant at) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != expected) {
+            return Optional.empty();
+        }
+        ConversationRecord.Progress p = c.progress();
+        ConversationRecord handed = c.withPlan(plan, rulesetVersion).with(ConversationStatus.QUEUED, null, null,
+                new ConversationRecord.Progress(at, null, null, null, null, p.declinedBy(), p.reroutes()));
+        byId.put(id, handed);
+        return Optional.of(handed);
+    }
+
+    @Override
+    public synchronized List<ConversationRecord> findOffered() {
+        return byId.values().stream().filter(c -> c.status() == ConversationStatus.OFFERED).toList();
+    }
+
+    @Override
     public synchronized boolean markRequeued(String id, String agentId) {
         ConversationRecord c = byId.get(id);
         if (c == null || c.status() != ConversationStatus.ASSIGNED || !agentId.equals(c.agentId())) {

@@ -70,7 +70,9 @@ abstract class StoreContract {
     @BeforeEach
     void freshDatabase() {
         db = client().getDatabase("contract_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
-        agents = new MongoAgentStore(db);
+        // As the server builds it: every workbench channel known, so a new channel never adds a load field.
+        agents = new MongoAgentStore(db, java.util.Set.of("web", "wechat", "mini_program", "app", "email", "short_video",
+                "live_stream", "marketplace", "phone"));
         conversations = new MongoConversationStore(db);
         decisions = new MongoDecisionLog(db);
     }

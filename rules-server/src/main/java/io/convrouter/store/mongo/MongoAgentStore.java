@@ -32,11 +32,25 @@ import io.convrouter.agents.Presence;
 public final class MongoAgentStore implements AgentStore {
     private static final FindOneAndUpdateOptions RETURN_NEW =
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
+    private static final FindOneAndUpdateOptions RETURN_OLD =
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE);
 
     private final MongoCollection<Document> agents;
+    private final java.util.Set<String> channels;
 
     public MongoAgentStore(MongoDatabase db) {
+        this(db, java.util.Set.of());
+    }
+
+    /**
+     * {@code channels}: every channel an agent may later be given capacity on. A new agent's load
+     * starts with all of them at 0, so adding a channel to a profile never adds a field to the
+     * stored load (the embedded server shares nested documents with answers it is still sending,
+     * and a field added meanwhile breaks that answer).
+     */
+    public MongoAgentStore(MongoDatabase db, java.util.Set<String> channels) {
         this.agents = db.getCollection("agents");
+        this.channels = java.util.Set.copyOf(channels);
     }
 
     @Override
@@ -50,8 +64,12 @@ public final class MongoAgentStore implements AgentStore {
                         .append("languages", new ArrayList<>(p.languages()))
                         .append("teams", new ArrayList<>(p.teams()))
                         .append("capacity", Docs.doc(p.capacity()))
+                        .append("queues", new ArrayList<>(p.queues()))
+                        .append("maxUnits", p.maxUnits() == null ? Agent.UNLIMITED_UNITS : p.maxUnits())
+                        .append("units", 0)
+                        .append("offerTimeouts", 0)
                         .append("presence", Presence.OFFLINE.wireName())
-                        .append("load", Docs.doc(Agent.zeroLoad(p.capacity())))
+                        .append("load", Docs.doc(zeroLoad(p.capacity())))
                         .append("active", new ArrayList<>())
                         .append("presenceSince", Docs.date(now))
                         .append("lastFreedAt", null)
@@ -82,9 +100,23 @@ public final class MongoAgentStore implements AgentStore {
             updates.add(Updates.set("languages", new ArrayList<>(p.languages())));
             updates.add(Updates.set("teams", new ArrayList<>(p.teams())));
             updates.add(Updates.set("capacity", Docs.doc(p.capacity())));
-            Document saved = agents.findOneAndUpdate(eq("_id", p.id()), Updates.combine(updates), RETURN_NEW);
-            if (saved != null) {
-                return fromDoc(saved);
+            updates.add(Updates.set("queues", new ArrayList<>(p.queues())));
+            updates.add(Updates.set("maxUnits", p.maxUnits() == null ? Agent.UNLIMITED_UNITS : p.maxUnits()));
+            Document before = agents.findOneAndUpdate(eq("_id", p.id()), Updates.combine(updates), RETURN_OLD);
+            if (before != null) {
+                Agent a = fromDoc(before);
+                Map<String, Integer> newLoad = new java.util.LinkedHashMap<>();
+                Map<String, Integer> stored = Docs.intMap(before, "load");
+                p.capacity().keySet().forEach(ch -> newLoad.put(ch, stored.getOrDefault(ch, 0)));
+                a.load().forEach((ch, n) -> {
+                    if (n != 0) {
+                        newLoad.put(ch, n);
+                    }
+                });
+                return new Agent(a.id(), p.name(), p.skills(), p.languages(), p.teams(), p.capacity(), a.presence(),
+                        newLoad, a.active(), a.presenceSince(), a.lastFreedAt(), a.unitsUsed(),
+                        p.maxUnits() == null ? Agent.UNLIMITED_UNITS : p.maxUnits(), a.wrapUpUntil(),
+                        a.lastAssignedAt(), a.offerTimeouts(), p.queues());
             }
         }
     }
@@ -117,19 +149,32 @@ public final class MongoAgentStore implements AgentStore {
     }
 
     @Override
-    public Optional<Agent> tryReserve(String agentId, String channel, int capacity, String conversationId, Instant now) {
-        if (capacity <= 0) {
-            return Optional.empty();
-        }
-        // "Below capacity" compares with the capacity stored on the agent, in the same atomic step. The caller's
-        // capacity comes from its view of the agent, which may predate a profile update that lowered it.
+    public Optional<Agent> tryReserve(String agentId, String channel, int units, String conversationId, Instant now) {
+        // Capacity and units are compared with what is stored on the agent, in the same atomic step.
+        // The caller's view of the agent may predate a profile update that lowered them.
         Bson filter = and(eq("_id", agentId), eq("presence", Presence.ONLINE.wireName()),
-                Filters2.belowStoredCapacity(channel), Filters2.notHolding(conversationId));
+                Filters2.roomFor(channel, units), Filters2.notHolding(conversationId));
         Bson update = Updates.combine(
                 Updates.inc("load." + channel, 1),
+                Updates.inc("units", units),
+                Updates.set("lastAssignedAt", Docs.date(now)),
                 Updates.push("active", new Document("conversationId", conversationId)
-                        .append("channel", channel).append("since", Docs.date(now))));
-        return Optional.ofNullable(agents.findOneAndUpdate(filter, update, RETURN_NEW)).map(MongoAgentStore::fromDoc);
+                        .append("channel", channel).append("units", units).append("since", Docs.date(now))));
+        // The document as it was before the update, and the update applied here: the embedded server
+        // answers "as it is after" with the live document, which a concurrent update may be changing
+        // while the answer is sent (a ConcurrentModificationException there); "before" is a private copy.
+        Document before = agents.findOneAndUpdate(filter, update, RETURN_OLD);
+        if (before == null) {
+            return Optional.empty();
+        }
+        Agent a = fromDoc(before);
+        Map<String, Integer> load = new java.util.LinkedHashMap<>(a.load());
+        load.merge(channel, 1, Integer::sum);
+        List<Agent.ActiveConversation> active = new ArrayList<>(a.active());
+        active.add(new Agent.ActiveConversation(conversationId, channel, now, units));
+        return Optional.of(new Agent(a.id(), a.name(), a.skills(), a.languages(), a.teams(), a.capacity(), a.presence(),
+                load, active, a.presenceSince(), a.lastFreedAt(), a.unitsUsed() + units, a.maxUnits(), a.wrapUpUntil(),
+                now, a.offerTimeouts(), a.queues()));
     }
 
     @Override
@@ -138,35 +183,82 @@ public final class MongoAgentStore implements AgentStore {
         if (current == null) {
             return Optional.empty();
         }
-        String channel = null;
+        Document held = null;
         for (Document a : current.getList("active", Document.class, List.of())) {
             if (conversationId.equals(a.getString("conversationId"))) {
-                channel = a.getString("channel");
+                held = a;
             }
         }
-        if (channel == null) {
+        if (held == null) {
             return Optional.of(fromDoc(current));
         }
-        // Conditional on still holding it, so a repeated release never decrements twice.
-        Document updated = agents.findOneAndUpdate(
+        // Conditional on still holding it, so a repeated release never gives back twice. As in tryReserve,
+        // read the private "before" copy and apply the change here.
+        String channel = held.getString("channel");
+        int units = held.getInteger("units", 0);
+        Document before = agents.findOneAndUpdate(
                 and(eq("_id", agentId), eq("active.conversationId", conversationId)),
-                Updates.combine(Updates.inc("load." + channel, -1),
+                Updates.combine(Updates.inc("load." + channel, -1), Updates.inc("units", -units),
                         Updates.pull("active", new Document("conversationId", conversationId)),
                         Updates.set("lastFreedAt", Docs.date(now))),
-                RETURN_NEW);
-        return Optional.of(fromDoc(updated != null ? updated : agents.find(eq("_id", agentId)).first()));
+                RETURN_OLD);
+        if (before == null) {
+            return find(agentId);
+        }
+        Agent a = fromDoc(before);
+        Map<String, Integer> load = new java.util.LinkedHashMap<>(a.load());
+        load.merge(channel, -1, Integer::sum);
+        List<Agent.ActiveConversation> active = new ArrayList<>(a.active());
+        active.removeIf(x -> x.conversationId().equals(conversationId));
+        return Optional.of(new Agent(a.id(), a.name(), a.skills(), a.languages(), a.teams(), a.capacity(), a.presence(),
+                load, active, a.presenceSince(), now, a.unitsUsed() - units, a.maxUnits(), a.wrapUpUntil(),
+                a.lastAssignedAt(), a.offerTimeouts(), a.queues()));
+    }
+
+    @Override
+    public Optional<Agent> startWrapUp(String agentId, Instant until) {
+        return Optional.ofNullable(agents.findOneAndUpdate(eq("_id", agentId), Updates.set("wrapUpUntil", Docs.date(until)),
+                RETURN_NEW)).map(MongoAgentStore::fromDoc);
+    }
+
+    @Override
+    public Optional<Agent> recordOfferTimeout(String agentId) {
+        return Optional.ofNullable(agents.findOneAndUpdate(eq("_id", agentId), Updates.inc("offerTimeouts", 1),
+                RETURN_NEW)).map(MongoAgentStore::fromDoc);
+    }
+
+    @Override
+    public Optional<Agent> resetOfferTimeouts(String agentId) {
+        return Optional.ofNullable(agents.findOneAndUpdate(eq("_id", agentId), Updates.set("offerTimeouts", 0),
+                RETURN_NEW)).map(MongoAgentStore::fromDoc);
+    }
+
+    private Map<String, Integer> zeroLoad(Map<String, Integer> capacity) {
+        Map<String, Integer> load = new java.util.TreeMap<>(Agent.zeroLoad(capacity));
+        channels.forEach(ch -> load.putIfAbsent(ch, 0));
+        return load;
     }
 
     static Agent fromDoc(Document d) {
         List<Agent.ActiveConversation> active = new ArrayList<>();
         for (Document a : d.getList("active", Document.class, List.of())) {
             active.add(new Agent.ActiveConversation(a.getString("conversationId"), a.getString("channel"),
-                    Docs.instant(a, "since")));
+                    Docs.instant(a, "since"), a.getInteger("units", 0)));
         }
+        Map<String, Integer> capacity = Docs.intMap(d, "capacity");
+        // The stored load keeps a zero for every channel; the agent's load is on the channels it serves.
+        Map<String, Integer> load = new java.util.LinkedHashMap<>();
+        Docs.intMap(d, "load").forEach((ch, n) -> {
+            if (n != 0 || capacity.containsKey(ch)) {
+                load.put(ch, n);
+            }
+        });
         return new Agent(d.getString("_id"), d.getString("name"), Docs.intMap(d, "skills"),
-                Docs.stringSet(d, "languages"), Docs.stringSet(d, "teams"), Docs.intMap(d, "capacity"),
-                Presence.parse(d.getString("presence")).orElse(Presence.OFFLINE), Docs.intMap(d, "load"), active,
-                Docs.instant(d, "presenceSince"), Docs.instant(d, "lastFreedAt"));
+                Docs.stringSet(d, "languages"), Docs.stringSet(d, "teams"), capacity,
+                Presence.parse(d.getString("presence")).orElse(Presence.OFFLINE), load, active,
+                Docs.instant(d, "presenceSince"), Docs.instant(d, "lastFreedAt"), d.getInteger("units", 0),
+                d.getInteger("maxUnits", Agent.UNLIMITED_UNITS), Docs.instant(d, "wrapUpUntil"),
+                Docs.instant(d, "lastAssignedAt"), d.getInteger("offerTimeouts", 0), Docs.stringSet(d, "queues"));
     }
 
     /** Filters the driver's helpers do not spell directly. */
@@ -177,9 +269,16 @@ public final class MongoAgentStore implements AgentStore {
             return new Document("active.conversationId", new Document("$ne", conversationId));
         }
 
-        /** {@code load.<channel> < capacity.<channel>}, both read from the document being updated. */
-        static Bson belowStoredCapacity(String channel) {
-            return new Document("$expr", new Document("$lt", List.of("$load." + channel, "$capacity." + channel)));
+        /**
+         * {@code load.<channel> < capacity.<channel>} and {@code units + needed <= maxUnits}, read from
+         * the document being updated (agents stored before weighting existed count as unlimited).
+         */
+        static Bson roomFor(String channel, int units) {
+            Document belowCapacity = new Document("$lt", List.of("$load." + channel, "$capacity." + channel));
+            Document unitsLeft = new Document("$lte", List.of(
+                    new Document("$add", List.of(new Document("$ifNull", List.of("$units", 0)), units)),
+                    new Document("$ifNull", List.of("$maxUnits", Agent.UNLIMITED_UNITS))));
+            return new Document("$expr", new Document("$and", List.of(belowCapacity, unitsLeft)));
         }
     }
 }

@@ -19,6 +19,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 
+import io.convrouter.classify.Classification;
 import io.convrouter.conversation.ConversationRecord;
 import io.convrouter.conversation.ConversationStatus;
 import io.convrouter.conversation.ConversationStore;
@@ -89,6 +90,67 @@ public final class MongoConversationStore implements ConversationStore {
                 Updates.combine(Updates.set("status", ConversationStatus.ASSIGNED.wireName()),
                         Updates.set("agentId", agentId), Updates.set("assignedAt", Docs.date(at))))
                 .getModifiedCount() == 1;
+    }
+
+    @Override
+    public boolean markOffered(String id, String agentId, Instant at, Instant expiresAt) {
+        return conversations.updateOne(idAndStatus(id, ConversationStatus.QUEUED),
+                Updates.combine(Updates.set("status", ConversationStatus.OFFERED.wireName()),
+                        Updates.set("agentId", agentId), Updates.set("progress.offeredAt", Docs.date(at)),
+                        Updates.set("progress.offerExpiresAt", Docs.date(expiresAt))))
+                .getModifiedCount() == 1;
+    }
+
+    @Override
+    public Optional<ConversationRecord> markAccepted(String id, String agentId, Instant at) {
+        return Optional.ofNullable(conversations.findOneAndUpdate(
+                idAndStatus(id, ConversationStatus.OFFERED).append("agentId", agentId),
+                Updates.combine(Updates.set("status", ConversationStatus.ASSIGNED.wireName()),
+                        Updates.set("assignedAt", Docs.date(at)), Updates.set("progress.acceptedAt", Docs.date(at)),
+                        Updates.set("progress.offerExpiresAt", null)),
+                RETURN_NEW)).map(MongoConversationStore::fromDoc);
+    }
+
+    @Override
+    public Optional<ConversationRecord> markDeclined(String id, ConversationStatus expected, String agentId) {
+        return Optional.ofNullable(conversations.findOneAndUpdate(
+                idAndStatus(id, expected).append("agentId", agentId),
+                Updates.combine(Updates.set("status", ConversationStatus.QUEUED.wireName()), Updates.set("agentId", null),
+                        Updates.set("assignedAt", null), Updates.set("progress.offeredAt", null),
+                        Updates.set("progress.offerExpiresAt", null), Updates.set("progress.acceptedAt", null),
+                        Updates.set("progress.firstReplyAt", null), Updates.addToSet("progress.declinedBy", agentId),
+                        Updates.inc("progress.reroutes", 1)),
+                RETURN_NEW)).map(MongoConversationStore::fromDoc);
+    }
+
+    @Override
+    public Optional<ConversationRecord> markFirstReply(String id, String agentId, Instant at) {
+        Document filter = idAndStatus(id, ConversationStatus.ASSIGNED).append("agentId", agentId);
+        Document current = conversations.find(filter).first();
+        if (current == null) {
+            return Optional.empty();
+        }
+        Document progress = current.get("progress", Document.class);
+        if (progress != null && progress.getDate("firstReplyAt") != null) {
+            return Optional.of(fromDoc(current)); // the first reply is recorded once
+        }
+        return Optional.ofNullable(conversations.findOneAndUpdate(filter,
+                Updates.set("progress.firstReplyAt", Docs.date(at)), RETURN_NEW)).map(MongoConversationStore::fromDoc);
+    }
+
+    @Override
+    public Optional<ConversationRecord> markHandedOff(String id, ConversationStatus expected, Classification.Plan plan,
+                                                      String rulesetVersion, Instant at) {
+        return Optional.ofNullable(conversations.findOneAndUpdate(idAndStatus(id, expected),
+                Updates.combine(Updates.set("status", ConversationStatus.QUEUED.wireName()),
+                        Updates.set("plan", PlanDocs.toDoc(plan)), Updates.set("rulesetVersion", rulesetVersion),
+                        Updates.set("progress.queuedAt", Docs.date(at))),
+                RETURN_NEW)).map(MongoConversationStore::fromDoc);
+    }
+
+    @Override
+    public List<ConversationRecord> findOffered() {
+        return findByStatus(ConversationStatus.OFFERED);
     }
 
     @Override
@@ -169,7 +231,25 @@ public final class MongoConversationStore implements ConversationStore {
                 .append("outcome", c.outcome() == null ? null : c.outcome().wireName())
                 .append("satisfaction", c.satisfaction())
                 .append("experimentId", c.experimentId())
-                .append("variant", c.variant());
+                .append("variant", c.variant())
+                .append("progress", progressDoc(c.progress()));
+    }
+
+    private static Document progressDoc(ConversationRecord.Progress p) {
+        return new Document("queuedAt", Docs.date(p.queuedAt())).append("offeredAt", Docs.date(p.offeredAt()))
+                .append("offerExpiresAt", Docs.date(p.offerExpiresAt())).append("acceptedAt", Docs.date(p.acceptedAt()))
+                .append("firstReplyAt", Docs.date(p.firstReplyAt())).append("declinedBy", new ArrayList<>(p.declinedBy()))
+                .append("reroutes", p.reroutes());
+    }
+
+    private static ConversationRecord.Progress progressFrom(Document p, Instant createdAt) {
+        if (p == null) {
+            return ConversationRecord.Progress.waitingSince(createdAt);
+        }
+        Instant queuedAt = Docs.instant(p, "queuedAt");
+        return new ConversationRecord.Progress(queuedAt == null ? createdAt : queuedAt, Docs.instant(p, "offeredAt"),
+                Docs.instant(p, "offerExpiresAt"), Docs.instant(p, "acceptedAt"), Docs.instant(p, "firstReplyAt"),
+                Docs.stringSet(p, "declinedBy"), p.getInteger("reroutes", 0));
     }
 
     static ConversationRecord fromDoc(Document d) {
@@ -188,6 +268,7 @@ public final class MongoConversationStore implements ConversationStore {
                 d.getString("agentId"), d.getString("decisionId"), Docs.instant(d, "createdAt"),
                 Docs.instant(d, "assignedAt"), Docs.instant(d, "endedAt"),
                 outcome == null ? null : Outcome.parse(outcome).orElse(null), Docs.integer(d, "satisfaction"),
-                d.getString("experimentId"), d.getString("variant"));
+                d.getString("experimentId"), d.getString("variant"), progressFrom(d.get("progress", Document.class),
+                Docs.instant(d, "createdAt")));
     }
 }
