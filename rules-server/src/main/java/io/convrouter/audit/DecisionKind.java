@@ -24,6 +24,8 @@ public enum DecisionKind {
     RELAXED,
     /** The bot handed the conversation to a human; it was classified again with what the bot learned. */
     HANDED_OFF,
+    /** The rebalancer moved a waiting or offered conversation to an agent, as part of a global plan. */
+    REBALANCED,
     /** The agent let too many offers time out and was set away. */
     AGENT_SET_AWAY,
     /** The conversation was closed by its agent with an outcome. */

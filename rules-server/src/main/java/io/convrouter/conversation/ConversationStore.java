@@ -34,6 +34,12 @@ public interface ConversationStore {
      */
     Optional<ConversationRecord> markDeclined(String id, ConversationStatus expected, String agentId);
 
+    /**
+     * OFFERED back to QUEUED without counting it against the agent (the rebalancer moves the offer
+     * elsewhere), only if still offered to this agent.
+     */
+    Optional<ConversationRecord> markOfferRevoked(String id, String agentId);
+
     /** Records the agent's first reply to an assigned conversation (once). */
     Optional<ConversationRecord> markFirstReply(String id, String agentId, Instant at);
 

@@ -53,7 +53,7 @@ public final class Dispatcher {
 
     private record Timer(Instant at, TimerKind kind, String id) {}
 
-    private record Offer(String agentId, Instant expiresAt) {}
+    private record Offer(String agentId, Instant expiresAt, ConversationRecord conversation) {}
 
     private record Pending(String agentId, Instant deadline) {}
 
@@ -112,7 +112,7 @@ public final class Dispatcher {
             Instant now = clock.instant();
             for (ConversationRecord c : offered) {
                 Instant expires = c.progress().offerExpiresAt() != null ? c.progress().offerExpiresAt() : now;
-                offers.put(c.id(), new Offer(c.agentId(), expires));
+                offers.put(c.id(), new Offer(c.agentId(), expires, c));
                 timers.add(new Timer(expires, TimerKind.OFFER_EXPIRY, c.id()));
             }
             for (ConversationRecord c : assigned) {
@@ -388,6 +388,98 @@ public final class Dispatcher {
         }
         Dispatched result = new Dispatched(attempt.dispatched().assignments(), notes);
         return result.plus(feed(agentId, now));
+    }
+
+    // ------------------------------------------------------------------ rebalancing
+
+    /** A conversation the rebalancer may move: waiting, or offered and not yet accepted. */
+    public record Movable(ConversationRecord conversation, Requirements requirements, String offeredTo, long waitedSeconds) {}
+
+    /** Everything the rebalancer needs at one moment: the agents and the movable conversations. */
+    public record Snapshot(Instant at, List<Agent> agents, List<Movable> movable) {}
+
+    public Snapshot snapshot() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            List<Movable> movable = new ArrayList<>();
+            for (WaitingQueue.Entry e : waiting.inOrder(now)) {
+                movable.add(new Movable(e.conversation(), e.requirements(), null, seconds(e.conversation().queuedAt(), now)));
+            }
+            for (Map.Entry<String, Offer> o : offers.entrySet()) {
+                ConversationRecord c = o.getValue().conversation();
+                if (c != null) {
+                    WaitingQueue.Entry e = plan(c, now);
+                    movable.add(new Movable(c, e.requirements(), o.getValue().agentId(), seconds(c.queuedAt(), now)));
+                }
+            }
+            return new Snapshot(now, new ArrayList<>(agents.values()), movable);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Places conversations where a global plan says, through the same atomic claims as real-time
+     * dispatch: a waiting conversation is claimed for the planned agent; an offer still out is
+     * revoked (not held against its agent) and offered to the planned one. A placement that no
+     * longer fits (the conversation or agent changed since the plan) is skipped, and the
+     * conversation is dispatched as usual. Accepted work is never touched.
+     */
+    public Dispatched place(Map<String, String> conversationToAgent) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            List<Assignment> assigned = new ArrayList<>();
+            Set<String> freed = new HashSet<>();
+            for (Map.Entry<String, String> p : conversationToAgent.entrySet()) {
+                String id = p.getKey();
+                Agent target = agents.get(p.getValue());
+                if (target == null) {
+                    continue;
+                }
+                WaitingQueue.Entry entry = waiting.get(id).orElse(null);
+                Offer offer = offers.get(id);
+                if (entry == null && offer != null && !offer.agentId().equals(target.id())) {
+                    Optional<ConversationRecord> back = conversations.markOfferRevoked(id, offer.agentId());
+                    if (back.isEmpty()) {
+                        continue;
+                    }
+                    offers.remove(id);
+                    agentStore.release(offer.agentId(), id, now).ifPresent(a -> agents.put(a.id(), a));
+                    freed.add(offer.agentId());
+                    entry = plan(back.get(), now);
+                    target = agents.get(target.id());
+                }
+                if (entry == null) {
+                    continue;
+                }
+                if (Eligibility.isEligible(target, entry.requirements(), now)) {
+                    long start = System.nanoTime();
+                    List<Candidate> candidates = evaluate(entry, now, Map.of());
+                    if (claim(target, entry, now) == Claim.TAKEN) {
+                        assigned.add(new Assignment(conversationAfterClaim(entry.conversation(), target.id(), now),
+                                target.id(), candidates, System.nanoTime() - start));
+                        continue;
+                    }
+                }
+                if (!waiting.contains(id) && offers.get(id) == null) {
+                    Attempt attempt = tryAssign(entry, now, false);
+                    if (attempt.assignment() != null) {
+                        assigned.add(attempt.assignment());
+                    } else if (attempt.stillWaiting()) {
+                        add(entry, now);
+                    }
+                }
+            }
+            Dispatched result = new Dispatched(assigned, List.of());
+            for (String agentId : freed) {
+                result = result.plus(feed(agentId, now));
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ estimates and statistics
@@ -669,7 +761,7 @@ public final class Dispatcher {
             Instant expires = now.plusSeconds(d.offerTimeoutSeconds());
             marked = conversations.markOffered(c.id(), agent.id(), now, expires);
             if (marked) {
-                offers.put(c.id(), new Offer(agent.id(), expires));
+                offers.put(c.id(), new Offer(agent.id(), expires, c.offered(agent.id(), now, expires)));
                 timers.add(new Timer(expires, TimerKind.OFFER_EXPIRY, c.id()));
             }
         }

@@ -89,6 +89,19 @@ final class FakeConversationStore implements ConversationStore {
     }
 
     @Override
+    public synchronized Optional<ConversationRecord> markOfferRevoked(String id, String agentId) {
+        ConversationRecord c = byId.get(id);
+        if (c == null || c.status() != ConversationStatus.OFFERED || !agentId.equals(c.agentId())) {
+            return Optional.empty();
+        }
+        ConversationRecord.Progress p = c.progress();
+        ConversationRecord back = c.with(ConversationStatus.QUEUED, null, null, new ConversationRecord.Progress(
+                p.queuedAt(), null, null, null, null, p.declinedBy(), p.reroutes()));
+        byId.put(id, back);
+        return Optional.of(back);
+    }
+
+    @Override
     public synchronized Optional<ConversationRecord> markFirstReply(String id, String agentId, Instant at) {
         ConversationRecord c = byId.get(id);
         if (c == null || c.status() != ConversationStatus.ASSIGNED || !agentId.equals(c.agentId())) {

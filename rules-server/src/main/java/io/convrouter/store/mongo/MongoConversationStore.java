@@ -124,6 +124,15 @@ public final class MongoConversationStore implements ConversationStore {
     }
 
     @Override
+    public Optional<ConversationRecord> markOfferRevoked(String id, String agentId) {
+        return Optional.ofNullable(conversations.findOneAndUpdate(
+                idAndStatus(id, ConversationStatus.OFFERED).append("agentId", agentId),
+                Updates.combine(Updates.set("status", ConversationStatus.QUEUED.wireName()), Updates.set("agentId", null),
+                        Updates.set("progress.offeredAt", null), Updates.set("progress.offerExpiresAt", null)),
+                RETURN_NEW)).map(MongoConversationStore::fromDoc);
+    }
+
+    @Override
     public Optional<ConversationRecord> markFirstReply(String id, String agentId, Instant at) {
         Document filter = idAndStatus(id, ConversationStatus.ASSIGNED).append("agentId", agentId);
         Document current = conversations.find(filter).first();

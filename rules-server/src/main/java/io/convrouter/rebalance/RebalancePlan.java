@@ -1,0 +1,37 @@
+package io.convrouter.rebalance;
+
+import java.util.List;
+
+import org.optaplanner.core.api.domain.solution.PlanningEntityCollectionProperty;
+import org.optaplanner.core.api.domain.solution.PlanningScore;
+import org.optaplanner.core.api.domain.solution.PlanningSolution;
+import org.optaplanner.core.api.domain.solution.ProblemFactCollectionProperty;
+import org.optaplanner.core.api.domain.valuerange.ValueRangeProvider;
+import org.optaplanner.core.api.score.buildin.hardmediumsoftlong.HardMediumSoftLongScore;
+
+/** The whole picture at one moment: the movable conversations and the agents with what they have left. */
+@PlanningSolution
+public class RebalancePlan {
+    @ProblemFactCollectionProperty
+    @ValueRangeProvider
+    private List<PlanAgent> agents;
+
+    @PlanningEntityCollectionProperty
+    private List<PlanConversation> conversations;
+
+    @PlanningScore
+    private HardMediumSoftLongScore score;
+
+    public RebalancePlan() {
+    }
+
+    public RebalancePlan(List<PlanAgent> agents, List<PlanConversation> conversations) {
+        this.agents = agents;
+        this.conversations = conversations;
+    }
+
+    public List<PlanAgent> getAgents() { return agents; }
+    public List<PlanConversation> getConversations() { return conversations; }
+    public HardMediumSoftLongScore getScore() { return score; }
+    public void setScore(HardMediumSoftLongScore score) { this.score = score; }
+}
