@@ -171,7 +171,15 @@ public final class Dispatcher {
         lock.lock();
         try {
             agents.put(agent.id(), agent);
-            return feed(agent.id(), clock.instant()).assignments();
+            Instant now = clock.instant();
+            if (agent.presence() != Presence.ONLINE) {
+                // Conversations held for this agent in their sticky window stop waiting for it: the
+                // next tick widens their pool (and records why).
+                for (String id : waiting.heldFor(agent.id())) {
+                    timers.add(new Timer(now, TimerKind.REQUIREMENTS, id));
+                }
+            }
+            return feed(agent.id(), now).assignments();
         } finally {
             lock.unlock();
         }
@@ -334,9 +342,15 @@ public final class Dispatcher {
             return Dispatched.none();
         }
         awaitingReply.remove(conversationId);
+        // The first reply may have reached another server: the store knows. (Moving the conversation
+        // back clears its progress, so this cannot be checked on the record markDeclined returns.)
+        Optional<ConversationRecord> stored = conversations.find(conversationId);
+        if (stored.isEmpty() || stored.get().progress().firstReplyAt() != null) {
+            return Dispatched.none();
+        }
         Optional<ConversationRecord> back = conversations.markDeclined(conversationId, ConversationStatus.ASSIGNED,
                 p.agentId());
-        if (back.isEmpty() || back.get().progress().firstReplyAt() != null) {
+        if (back.isEmpty()) {
             return Dispatched.none();
         }
         DispatchNote note = new DispatchNote(DispatchNote.Kind.RECLAIMED, back.get(), p.agentId(),
@@ -517,8 +531,12 @@ public final class Dispatcher {
         try {
             Instant now = clock.instant();
             String queue = c.plan().queue();
+            WaitingQueue.Entry entry = plan(c, now);
+            if (bestEligible(entry, Set.of(), now).isPresent()) {
+                return 0L; // an agent can take it at once (no waiting conversation can use that agent)
+            }
             long wait = QueueMetrics.estimatedWaitSeconds(waiting.inQueue(queue).size() + 1, averageHandle(queue),
-                    places(plan(c, now).requirements(), now));
+                    places(entry.requirements(), now));
             return wait < 0 ? null : wait;
         } finally {
             lock.unlock();
@@ -611,21 +629,12 @@ public final class Dispatcher {
     private int places(Requirements r, Instant now) {
         int places = 0;
         for (Agent a : agents.values()) {
-            if (a.presence() != Presence.ONLINE || r.excluded().contains(a.id())) {
+            if (a.presence() != Presence.ONLINE || r.excluded().contains(a.id()) || !Eligibility.couldServe(a, r)) {
                 continue;
             }
-            boolean fits = true;
-            for (Map.Entry<String, Integer> need : r.skills().entrySet()) {
-                Integer level = a.skills().get(need.getKey());
-                if (level == null || level < need.getValue()) {
-                    fits = false;
-                    break;
-                }
-            }
-            if (fits && (r.language() == null || Eligibility.speaks(a, r.language()))
-                    && (r.team() == null || a.teams().contains(r.team()))) {
-                places += a.capacityFor(r.channel());
-            }
+            // As many as its places on the channel, or as its weighted units allow, whichever is fewer.
+            int byUnits = r.units() <= 0 ? Integer.MAX_VALUE : a.maxUnits() / r.units();
+            places += Math.min(a.capacityFor(r.channel()), byUnits);
         }
         return places;
     }
@@ -676,11 +685,16 @@ public final class Dispatcher {
         List<Assignment> assigned = new ArrayList<>();
         while (true) {
             Agent current = agents.get(agentId);
-            if (current == null || current.presence() != Presence.ONLINE || waiting.size() == 0) {
+            if (current == null || current.presence() != Presence.ONLINE) {
                 break;
             }
             if (current.wrappingUpAt(now)) {
+                // Set even when nothing waits now: whatever arrives during the wrap-up must reach the
+                // agent when it ends, and nothing else would look at the agent again.
                 timers.add(new Timer(current.wrapUpUntil(), TimerKind.WRAP_UP_END, agentId));
+                break;
+            }
+            if (waiting.size() == 0) {
                 break;
             }
             Optional<WaitingQueue.Entry> next = waiting.firstServableBy(current, now);

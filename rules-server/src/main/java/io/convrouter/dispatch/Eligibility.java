@@ -85,7 +85,27 @@ public final class Eligibility {
         return reasons;
     }
 
-    private static boolean servesAny(Agent agent, Requirements r) {
+    /**
+     * Whether the agent could ever take the conversation, whatever its presence, wrap-up and current
+     * load: it serves the channel and the queue, has room for its weight, and meets the skills,
+     * language and team. Declines and the sticky window are not considered.
+     */
+    static boolean couldServe(Agent agent, Requirements r) {
+        if (agent.capacityFor(r.channel()) <= 0 || agent.maxUnits() < r.units() || !servesAny(agent, r)) {
+            return false;
+        }
+        for (Map.Entry<String, Integer> need : r.skills().entrySet()) {
+            Integer level = agent.skills().get(need.getKey());
+            if (level == null || level < need.getValue()) {
+                return false;
+            }
+        }
+        return (r.language() == null || speaks(agent, r.language()))
+                && (r.team() == null || agent.teams().contains(r.team()));
+    }
+
+    /** Whether the agent serves the conversation's queue or one it may borrow from (no queues: serves all). */
+    static boolean servesAny(Agent agent, Requirements r) {
         if (agent.queues().isEmpty() || r.servedBy().isEmpty()) {
             return true;
         }

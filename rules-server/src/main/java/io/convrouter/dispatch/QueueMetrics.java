@@ -32,8 +32,9 @@ final class QueueMetrics {
     }
 
     void handled(String queue, long seconds, int assumed) {
-        handleSeconds.merge(queue, (double) seconds, (old, now) -> old * (1 - SMOOTHING) + now * SMOOTHING);
+        // Start from the assumed time, so that one short (or long) first conversation does not replace it.
         handleSeconds.putIfAbsent(queue, (double) assumed);
+        handleSeconds.merge(queue, (double) seconds, (old, now) -> old * (1 - SMOOTHING) + now * SMOOTHING);
     }
 
     double averageHandleSeconds(String queue, int assumed) {

@@ -1,5 +1,7 @@
 package io.convrouter.dispatch;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,6 +18,7 @@ public record Requirements(String queue, String channel, int units, Map<String, 
     public Requirements {
         skills = skills == null ? Map.of() : Map.copyOf(skills);
         excluded = excluded == null ? Set.of() : Set.copyOf(excluded);
-        servedBy = servedBy == null ? Set.of() : Set.copyOf(servedBy);
+        // Insertion order (own queue first), so reasons that list these read the same on every run.
+        servedBy = servedBy == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(servedBy));
     }
 }

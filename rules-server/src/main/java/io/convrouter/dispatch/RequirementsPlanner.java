@@ -77,19 +77,6 @@ final class RequirementsPlanner {
                 default -> { }
             }
         }
-        String onlyAgent = null;
-        String preferred = c.plan().preferredAgentId();
-        if (preferred != null && d.stickySeconds() > 0 && waited < d.stickySeconds()
-                && !c.progress().declinedBy().contains(preferred)) {
-            Agent agent = agents.apply(preferred);
-            // Wait for the preferred agent only while it is online (busy with others, it will free up);
-            // away or offline it will not take it in time, so the pool widens at once.
-            if (agent != null && agent.presence() == Presence.ONLINE) {
-                onlyAgent = preferred;
-                steps.add("waiting up to " + d.stickySeconds() + " s for preferred agent " + preferred);
-                next = earliest(next, c.queuedAt().plusSeconds(d.stickySeconds()));
-            }
-        }
         Set<String> servedBy = new LinkedHashSet<>();
         servedBy.add(c.plan().queue());
         for (QueueDispatch.Overflow o : d.overflow()) {
@@ -105,8 +92,29 @@ final class RequirementsPlanner {
             }
             next = earliest(next, now.plus(OVERFLOW_RECHECK));
         }
-        Requirements r = new Requirements(c.plan().queue(), c.channel(), settings.unitsOf(c.channel()), skills,
-                c.plan().language(), team, c.progress().declinedBy(), onlyAgent, servedBy);
+        Requirements open = new Requirements(c.plan().queue(), c.channel(), settings.unitsOf(c.channel()), skills,
+                c.plan().language(), team, c.progress().declinedBy(), null, servedBy);
+        String onlyAgent = null;
+        String preferred = c.plan().preferredAgentId();
+        if (preferred != null && d.stickySeconds() > 0 && !c.progress().declinedBy().contains(preferred)) {
+            Agent agent = agents.apply(preferred);
+            if (waited >= d.stickySeconds()) {
+                steps.add("sticky window of " + d.stickySeconds() + " s for preferred agent " + preferred + " over");
+            } else if (agent == null || agent.presence() != Presence.ONLINE || !Eligibility.couldServe(agent, open)) {
+                // Wait for the preferred agent only while it is online and could serve it (busy with
+                // others, it will free up); away, offline, or lacking what the conversation needs, it
+                // will not take it in time, so the pool stays wide.
+                steps.add("not waiting for preferred agent " + preferred + ": " + (agent == null ? "unknown agent"
+                        : agent.presence() != Presence.ONLINE ? "agent is " + agent.presence().wireName()
+                        : "cannot serve this conversation"));
+            } else {
+                onlyAgent = preferred;
+                steps.add("waiting up to " + d.stickySeconds() + " s for preferred agent " + preferred);
+                next = earliest(next, c.queuedAt().plusSeconds(d.stickySeconds()));
+            }
+        }
+        Requirements r = onlyAgent == null ? open : new Requirements(open.queue(), open.channel(), open.units(),
+                open.skills(), open.language(), open.team(), open.excluded(), onlyAgent, open.servedBy());
         return new Planned(r, steps, next);
     }
 

@@ -125,6 +125,17 @@ final class WaitingQueue {
         return Optional.ofNullable(best);
     }
 
+    /** Conversations waiting in their sticky window for this agent only. */
+    List<String> heldFor(String agentId) {
+        List<String> held = new ArrayList<>();
+        for (Map.Entry<Requirements, TreeSet<Entry>> group : groups.entrySet()) {
+            if (agentId.equals(group.getKey().onlyAgent())) {
+                group.getValue().forEach(e -> held.add(e.id()));
+            }
+        }
+        return held;
+    }
+
     /** 1-based position among the conversations waiting in the same queue, or 0 when not waiting. */
     int positionInQueue(String id) {
         Entry e = byId.get(id);

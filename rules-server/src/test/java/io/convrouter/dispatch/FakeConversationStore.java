@@ -22,6 +22,7 @@ final class FakeConversationStore implements ConversationStore {
     private final Map<String, ConversationRecord> byId = new LinkedHashMap<>();
     private final Map<String, String> byExternalId = new HashMap<>();
     private final Map<String, Integer> assignments = new HashMap<>();
+    private final Map<String, Runnable> beforeNextMarkEnded = new HashMap<>();
 
     @Override
     public synchronized Optional<ConversationRecord> insertIfAbsent(ConversationRecord c) {
@@ -153,6 +154,10 @@ final class FakeConversationStore implements ConversationStore {
     public synchronized Optional<ConversationRecord> markEnded(String id, ConversationStatus expected,
                                                             ConversationStatus finalStatus, Instant at,
                                                             Outcome outcome, Integer satisfaction) {
+        Runnable meanwhile = beforeNextMarkEnded.remove(id);
+        if (meanwhile != null) {
+            meanwhile.run();
+        }
         ConversationRecord c = byId.get(id);
         if (c == null || c.status() != expected) {
             return Optional.empty();
@@ -170,6 +175,15 @@ final class FakeConversationStore implements ConversationStore {
     @Override
     public synchronized List<ConversationRecord> findAssigned() {
         return byId.values().stream().filter(c -> c.status() == ConversationStatus.ASSIGNED).toList();
+    }
+
+    /**
+     * Runs {@code meanwhile} just before the next attempt to end the conversation lands, as if it
+     * happened between the caller reading the conversation and ending it (a test helper; the
+     * semantics of every method stay those of the MongoDB store).
+     */
+    synchronized void beforeNextMarkEnded(String id, Runnable meanwhile) {
+        beforeNextMarkEnded.put(id, meanwhile);
     }
 
     /** How many times the conversation went from QUEUED to ASSIGNED. */
