@@ -24,6 +24,7 @@ public record RoutingEvent(String type, String conversationId, String agentId, I
     public static final String QUEUE_WAIT_ALERT = "queue.wait_alert";
 
     public RoutingEvent {
-        data = data == null ? Map.of() : Map.copyOf(data);
+        // Values may be null (an agent not yet known); Map.copyOf would refuse them.
+        data = data == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
     }
 }
