@@ -35,6 +35,8 @@ import io.convrouter.dispatch.StartupRecovery;
 import io.convrouter.conversation.AgentStatsStore;
 import io.convrouter.events.RoutingEvents;
 import io.convrouter.store.mongo.MongoAgentStatsStore;
+import io.convrouter.store.mongo.MongoCustomerHistoryStore;
+import io.convrouter.conversation.CustomerHistoryStore;
 import com.mongodb.client.MongoDatabase;
 import org.springframework.beans.factory.ObjectProvider;
 import io.convrouter.intake.IntakeService;
@@ -72,6 +74,11 @@ public class RoutingConfiguration {
     }
 
     @Bean
+    MongoCustomerHistoryStore customerHistoryStore(MongoDatabase db) {
+        return new MongoCustomerHistoryStore(db);
+    }
+
+    @Bean
     MongoAgentStatsStore agentStatsStore(MongoDatabase db) {
         return new MongoAgentStatsStore(db);
     }
@@ -103,17 +110,18 @@ public class RoutingConfiguration {
     @Bean
     IntakeService intakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
                                 ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
-                                Durability durability, Clock clock, RoutingEventsRef events) {
+                                Durability durability, Clock clock, RoutingEventsRef events,
+                                CustomerHistoryStore history) {
         return new IntakeService(workbench, rulesets, classifier, conversations, dispatcher, decisions, durability,
-                clock, new BusinessHours(workbench), events.events());
+                clock, new BusinessHours(workbench), events.events(), history);
     }
 
     @Bean
     LifecycleService lifecycleService(ConversationStore conversations, AgentStore agents, Dispatcher dispatcher,
                                       DecisionLog decisions, Durability durability, Clock clock, Workbench workbench,
-                                      AgentStatsStore stats, RoutingEventsRef events) {
+                                      AgentStatsStore stats, RoutingEventsRef events, CustomerHistoryStore history) {
         return new LifecycleService(conversations, agents, dispatcher, decisions, durability, clock, workbench, stats,
-                events.events());
+                events.events(), history);
     }
 
     @Bean

@@ -10,15 +10,21 @@ public record Classification(Plan plan, List<FiredRule> rulesFired, String rules
 
     /** An immutable copy of the routing plan the rules filled. */
     public record Plan(String intent, String queue, Map<String, Integer> requiredSkills, String language,
-                       String team, int priority, int slaSeconds, boolean botFirst, String preferredAgentId) {
+                       String team, int priority, int slaSeconds, boolean botFirst, String preferredAgentId,
+                       boolean dropped) {
         public Plan {
             requiredSkills = requiredSkills == null ? Map.of() : Map.copyOf(requiredSkills);
+        }
+
+        public Plan(String intent, String queue, Map<String, Integer> requiredSkills, String language, String team,
+                    int priority, int slaSeconds, boolean botFirst, String preferredAgentId) {
+            this(intent, queue, requiredSkills, language, team, priority, slaSeconds, botFirst, preferredAgentId, false);
         }
 
         public static Plan of(RoutingPlan p) {
             return new Plan(p.getIntent(), p.getQueue(), new java.util.LinkedHashMap<>(p.getRequiredSkills()),
                     p.getLanguage(), p.getTeam(), p.getPriority(), p.getSlaSeconds(), p.isBotFirst(),
-                    p.getPreferredAgentId());
+                    p.getPreferredAgentId(), p.isDropped());
         }
     }
 }

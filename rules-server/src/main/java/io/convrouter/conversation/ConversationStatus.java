@@ -19,14 +19,16 @@ public enum ConversationStatus {
     /** Finished with an outcome. */
     CLOSED,
     /** The customer left before it was closed. */
-    ABANDONED;
+    ABANDONED,
+    /** Nobody needs to answer it (comment noise such as emoji or "666"); recorded, never queued. */
+    DROPPED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     public boolean isFinal() {
-        return this == CLOSED || this == ABANDONED;
+        return this == CLOSED || this == ABANDONED || this == DROPPED;
     }
 
     /** Parked away from the agents' queue: with the bot, a message, or a call back. */

@@ -39,16 +39,17 @@ public final class LifecycleService {
     private final Workbench workbench;
     private final AgentStatsStore stats;
     private final RoutingEvents events;
+    private final CustomerHistoryStore history;
 
     public LifecycleService(ConversationStore conversations, AgentStore agents, Dispatcher dispatcher,
                             DecisionLog decisions, Durability durability, Clock clock) {
         this(conversations, agents, dispatcher, decisions, durability, clock, null, AgentStatsStore.NONE,
-                RoutingEvents.NONE);
+                RoutingEvents.NONE, CustomerHistoryStore.NONE);
     }
 
     public LifecycleService(ConversationStore conversations, AgentStore agents, Dispatcher dispatcher,
                             DecisionLog decisions, Durability durability, Clock clock, Workbench workbench,
-                            AgentStatsStore stats, RoutingEvents events) {
+                            AgentStatsStore stats, RoutingEvents events, CustomerHistoryStore history) {
         this.conversations = conversations;
         this.agents = agents;
         this.dispatcher = dispatcher;
@@ -59,6 +60,7 @@ public final class LifecycleService {
         this.clock = clock;
         this.workbench = workbench;
         this.stats = stats;
+        this.history = history;
     }
 
     /** The agent accepts an offered conversation. */
@@ -132,6 +134,8 @@ public final class LifecycleService {
             if (ended.isEmpty()) {
                 continue; // its status changed under us (assigned meanwhile): read it again
             }
+            // The agent that held it when it ended: an offer may have moved to another agent since we read it.
+            String holder = ended.get().agentId();
             List<Assignment> next = List.of();
             String wrapUp = "";
             switch (current.status()) {
@@ -147,14 +151,14 @@ public final class LifecycleService {
                             && finalStatus == ConversationStatus.CLOSED
                             ? workbench.dispatchOf(current.plan().queue()).wrapUpSeconds() : 0;
                     if (wrapSeconds > 0) {
-                        agents.startWrapUp(current.agentId(), now.plusSeconds(wrapSeconds));
+                        agents.startWrapUp(holder, now.plusSeconds(wrapSeconds));
                         wrapUp = "; agent wraps up for " + wrapSeconds + " s";
                     }
-                    Optional<Agent> freed = agents.release(current.agentId(), id, now);
+                    Optional<Agent> freed = agents.release(holder, id, now);
                     if (finalStatus == ConversationStatus.CLOSED && current.status() == ConversationStatus.ASSIGNED) {
                         boolean resolved = outcome == Outcome.RESOLVED || outcome == Outcome.CONVERTED;
                         dispatcher.closed(ended.get(), resolved, satisfaction);
-                        stats.record(current.agentId(), current.plan().intent(), resolved, satisfaction);
+                        stats.record(holder, current.plan().intent(), resolved, satisfaction);
                     }
                     if (freed.isPresent()) {
                         next = dispatcher.agentChanged(freed.get());
@@ -165,15 +169,20 @@ public final class LifecycleService {
             DecisionKind kind = finalStatus == ConversationStatus.CLOSED ? DecisionKind.CLOSED : DecisionKind.ABANDONED;
             String reason = switch (current.status()) {
                 case QUEUED -> "ended while waiting in queue " + current.plan().queue();
-                case ASSIGNED -> "ended by agent " + current.agentId() + "; capacity freed" + wrapUp;
-                case OFFERED -> "ended while offered to agent " + current.agentId() + "; capacity freed";
+                case ASSIGNED -> "ended by agent " + holder + "; capacity freed" + wrapUp;
+                case OFFERED -> "ended while offered to agent " + holder + "; capacity freed";
                 default -> "ended while " + current.status().wireName();
             };
+            if (current.customer() != null && current.customer().id() != null) {
+                history.record(current.customer().id(), new io.convrouter.classify.facts.CustomerHistory.Past(id,
+                        current.createdAt(), current.plan().intent(), current.plan().queue(), holder,
+                        outcome == null ? finalStatus.wireName() : outcome.wireName(), satisfaction));
+            }
             events.publish(new RoutingEvent(finalStatus == ConversationStatus.CLOSED ? RoutingEvent.CLOSED
-                    : RoutingEvent.ABANDONED, id, current.agentId(), now, outcome == null ? java.util.Map.of()
+                    : RoutingEvent.ABANDONED, id, holder, now, outcome == null ? java.util.Map.of()
                     : java.util.Map.of("outcome", outcome.wireName())));
             decisions.append(new DecisionRecord(Ids.newId(), kind, now, id, current.rulesetVersion(),
-                    DecisionInputs.of(current), List.of(), current.plan(), List.of(), current.agentId(),
+                    DecisionInputs.of(current), List.of(), current.plan(), List.of(), holder,
                     outcome == null ? finalStatus.wireName() : outcome.wireName(),
                     reason + (satisfaction == null ? "" : "; satisfaction " + satisfaction),
                     (System.nanoTime() - start) / 1000));

@@ -2,7 +2,9 @@ package io.convrouter.intake;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +26,8 @@ import io.convrouter.dispatch.Dispatcher;
 import io.convrouter.dispatch.QueueAvailability;
 import io.convrouter.classify.FiredRule;
 import io.convrouter.classify.facts.BotHandoff;
+import io.convrouter.classify.facts.CustomerHistory;
+import io.convrouter.conversation.CustomerHistoryStore;
 import io.convrouter.errors.ConflictException;
 import io.convrouter.errors.InvalidInputException;
 import io.convrouter.errors.NotFoundException;
@@ -53,17 +57,19 @@ public final class IntakeService {
     private final Instant startedAt;
     private final QueueAvailability availability;
     private final RoutingEvents events;
+    private final CustomerHistoryStore history;
 
     public IntakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
                          ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
                          Durability durability, Clock clock) {
         this(workbench, rulesets, classifier, conversations, dispatcher, decisions, durability, clock,
-                QueueAvailability.ALWAYS_OPEN, RoutingEvents.NONE);
+                QueueAvailability.ALWAYS_OPEN, RoutingEvents.NONE, CustomerHistoryStore.NONE);
     }
 
     public IntakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
                          ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
-                         Durability durability, Clock clock, QueueAvailability availability, RoutingEvents events) {
+                         Durability durability, Clock clock, QueueAvailability availability, RoutingEvents events,
+                         CustomerHistoryStore history) {
         this.workbench = workbench;
         this.validator = new IntakeValidator(workbench);
         this.rulesets = rulesets;
@@ -77,9 +83,38 @@ public final class IntakeService {
         this.startedAt = clock.instant();
         this.availability = availability;
         this.events = events;
+        this.history = history;
     }
 
     public IntakeResult receive(IntakeRequest request) {
+        return receive(request, true);
+    }
+
+    /**
+     * Routes a batch: each item gets its own result or its own error, and the whole batch is made
+     * durable once, before the caller hears back (a flood of comments costs one commit, not one
+     * per comment).
+     */
+    public List<BatchItem> receiveBatch(List<IntakeRequest> requests) {
+        List<BatchItem> results = new ArrayList<>(requests.size());
+        try {
+            for (IntakeRequest r : requests) {
+                try {
+                    results.add(new BatchItem(receive(r, false), null));
+                } catch (InvalidInputException e) {
+                    results.add(new BatchItem(null, e));
+                }
+            }
+        } finally {
+            durability.awaitDurable();
+        }
+        return results;
+    }
+
+    /** One item of a batch: its result, or why it was refused. */
+    public record BatchItem(IntakeResult result, InvalidInputException error) {}
+
+    private IntakeResult receive(IntakeRequest request, boolean commit) {
         validator.check(request);
         Optional<ConversationRecord> existing = conversations.findByExternalId(request.channel(), request.externalId());
         if (existing.isPresent()) {
@@ -106,6 +141,7 @@ public final class IntakeService {
                 request.language(), customer.id(), customer.tier(), customer.returning(), customer.lastAgentId(),
                 customer.orderCount(), customer.tags(), entry.campaign(), entry.landingPage(), entry.businessLine(),
                 request.fields())
+                .withHistory(historyOf(customer.id(), now))
                 .classify(classifier, ruleset, new RoutingInput.Defaults(defaults.defaultQueue(),
                         defaults.defaultPriority(), defaults.defaultSlaSeconds(), defaults.defaultLanguage()));
         Classification.Plan decided = classification.plan();
@@ -115,7 +151,8 @@ public final class IntakeService {
                 selection.variant());
         Parked parked = parking(record, now);
         if (parked != null) {
-            record = record.with(parked.status(), null, null, record.progress());
+            record = parked.status() == ConversationStatus.DROPPED ? record.ended(ConversationStatus.DROPPED, now, null, null)
+                    : record.with(parked.status(), null, null, record.progress());
         }
         Optional<ConversationRecord> raced = conversations.insertIfAbsent(record);
         if (raced.isPresent()) {
@@ -151,11 +188,22 @@ public final class IntakeService {
                         : reason + "; experiment " + selection.experimentId() + " (" + selection.variant() + ")",
                 (classification.nanos() + dispatchNanos) / 1000));
         publish(stored, parked);
+        if (customer.id() != null) {
+            history.record(customer.id(), new CustomerHistory.Past(conversationId, now, decided.intent(), decided.queue(),
+                    stored.agentId(), null, null));
+        }
         if (dispatch != null) {
             assignments.record(dispatch.others(), "dispatched while routing conversation " + conversationId);
         }
-        durability.awaitDurable();
+        if (commit) {
+            durability.awaitDurable();
+        }
         return new IntakeResult(stored, true, classification.rulesFired(), positionOf(stored));
+    }
+
+    /** The customer's recent conversations as the rules see them: one lookup by customer id. */
+    private CustomerHistory historyOf(String customerId, Instant now) {
+        return customerId == null ? CustomerHistory.empty(now) : new CustomerHistory(history.recent(customerId), now);
     }
 
     /** Where a conversation goes instead of the agents' queue, and why. */
@@ -166,6 +214,9 @@ public final class IntakeService {
      * closed (business hours), or its estimated wait may be over the queue's limit.
      */
     private Parked parking(ConversationRecord c, Instant now) {
+        if (c.plan().dropped()) {
+            return new Parked(ConversationStatus.DROPPED, "the rules found nothing to answer (comment noise); recorded and dropped");
+        }
         if (c.plan().botFirst()) {
             return new Parked(ConversationStatus.BOT, "the plan sends this conversation to the bot first");
         }
@@ -231,6 +282,7 @@ public final class IntakeService {
                 cu == null ? null : cu.lastAgentId(), cu == null ? 0 : cu.orderCount(), cu == null ? null : cu.tags(),
                 en.campaign(), en.landingPage(), en.businessLine(), current.fields())
                 .withHandoff(new BotHandoff(intent, confidence == null ? 0 : confidence, reason, summary))
+                .withHistory(historyOf(cu == null ? null : cu.id(), now))
                 .classify(classifier, ruleset, new RoutingInput.Defaults(defaults.defaultQueue(),
                         defaults.defaultPriority(), defaults.defaultSlaSeconds(), defaults.defaultLanguage()));
         if (classification.plan().botFirst()) {

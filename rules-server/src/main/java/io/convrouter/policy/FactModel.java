@@ -18,7 +18,9 @@ final class FactModel {
             "Conversation", Conversation.class,
             "Customer", Customer.class,
             "Entry", Entry.class,
-            "RoutingPlan", RoutingPlan.class);
+            "RoutingPlan", RoutingPlan.class,
+            "CustomerHistory", io.convrouter.classify.facts.CustomerHistory.class,
+            "BotHandoff", io.convrouter.classify.facts.BotHandoff.class);
 
     private FactModel() {}
 

@@ -21,4 +21,5 @@ public record Scenario(String name, String file, String sheet, int row, RoutingI
     public static final String SLA = "slaSeconds";
     public static final String PREFERRED_AGENT = "preferredAgent";
     public static final String RULES = "rules";
+    public static final String DROPPED = "dropped";
 }

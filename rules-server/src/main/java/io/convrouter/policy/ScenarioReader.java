@@ -18,7 +18,7 @@ import io.convrouter.classify.RoutingInput;
  * customer id, returning, last agent id, order count, tags, campaign, landing page, business
  * line, fields ("k=v; k2=v2") or "field.NAME". Expectation columns start with "expected":
  * intent, queue, priority, skills ("refund 3, shipping 2"), team, bot first, language, sla,
- * preferred agent, rules (names that must fire). An empty expectation cell is not checked.
+ * preferred agent, rules (names that must fire), dropped. An empty expectation cell is not checked.
  */
 public final class ScenarioReader {
 
@@ -29,7 +29,8 @@ public final class ScenarioReader {
             Map.entry("botfirst", Scenario.BOT_FIRST), Map.entry("bot", Scenario.BOT_FIRST),
             Map.entry("language", Scenario.LANGUAGE), Map.entry("sla", Scenario.SLA),
             Map.entry("slaseconds", Scenario.SLA), Map.entry("preferredagent", Scenario.PREFERRED_AGENT),
-            Map.entry("rules", Scenario.RULES), Map.entry("rulesfired", Scenario.RULES));
+            Map.entry("rules", Scenario.RULES), Map.entry("rulesfired", Scenario.RULES),
+            Map.entry("dropped", Scenario.DROPPED));
     private static final Set<String> INPUTS = Set.of("name", "channel", "text", "language", "tier", "customerid",
             "returning", "lastagentid", "lastagent", "ordercount", "tags", "campaign", "landingpage", "businessline",
             "fields", "note", "notes", "description");

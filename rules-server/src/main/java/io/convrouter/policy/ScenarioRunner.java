@@ -63,6 +63,7 @@ public final class ScenarioRunner {
             case Scenario.SLA -> String.valueOf(p.slaSeconds());
             case Scenario.PREFERRED_AGENT -> p.preferredAgentId();
             case Scenario.RULES -> String.join(", ", fired);
+            case Scenario.DROPPED -> String.valueOf(p.dropped());
             default -> null;
         };
     }
@@ -80,6 +81,7 @@ public final class ScenarioRunner {
                     return false;
                 }
             case Scenario.BOT_FIRST:
+            case Scenario.DROPPED:
                 return Boolean.toString(truthy(expected)).equals(actual);
             case Scenario.RULES:
                 Set<String> firedSet = new LinkedHashSet<>(fired);

@@ -94,31 +94,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     static FieldError describe(HttpMessageNotReadableException e) {
         Throwable cause = e.getMostSpecificCause();
         if (cause instanceof JacksonException je) {
-            String path = path(je);
-            if (je instanceof InputCoercionException ice) {
-                return new FieldError(path, "is out of range for " + typeName(ice.getTargetType()) + ": "
-                        + ice.getOriginalMessage());
-            }
-            if (je instanceof StreamReadException && !(je instanceof MismatchedInputException)) {
-                String where = je.getLocation() == null ? "" : " at line " + je.getLocation().getLineNr()
-                        + ", column " + je.getLocation().getColumnNr();
-                return new FieldError(path, "the body is not valid JSON" + where + ": " + je.getOriginalMessage());
-            }
-            if (je instanceof UnrecognizedPropertyException upe) {
-                String known = upe.getKnownPropertyIds() == null ? "" : "; known fields here: "
-                        + upe.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
-                return new FieldError(path, "is not a field of this request" + known);
-            }
-            if (je instanceof InvalidFormatException ife) {
-                return new FieldError(path, "'" + ife.getValue() + "' is not " + typeName(ife.getTargetType()));
-            }
-            if (je instanceof MismatchedInputException mie) {
-                if (path.isEmpty()) {
-                    return new FieldError("", "the body must be a JSON object");
-                }
-                return new FieldError(path, "expected " + typeName(mie.getTargetType()));
-            }
-            return new FieldError(path, je.getOriginalMessage());
+            return describe(je);
         }
         if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
             return new FieldError("", "the request needs a JSON body");
@@ -126,7 +102,37 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return new FieldError("", "the body could not be read as JSON");
     }
 
-    private static String path(JacksonException e) {
+    /** The field a JSON error is about, and what is wrong with it, in words for the integrator. */
+    public static FieldError describe(JacksonException je) {
+        String path = path(je);
+        if (je instanceof InputCoercionException ice) {
+            return new FieldError(path, "is out of range for " + typeName(ice.getTargetType()) + ": "
+                    + ice.getOriginalMessage());
+        }
+        if (je instanceof StreamReadException && !(je instanceof MismatchedInputException)) {
+            String where = je.getLocation() == null ? "" : " at line " + je.getLocation().getLineNr()
+                    + ", column " + je.getLocation().getColumnNr();
+            return new FieldError(path, "the body is not valid JSON" + where + ": " + je.getOriginalMessage());
+        }
+        if (je instanceof UnrecognizedPropertyException upe) {
+            String known = upe.getKnownPropertyIds() == null ? "" : "; known fields here: "
+                    + upe.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            return new FieldError(path, "is not a field of this request" + known);
+        }
+        if (je instanceof InvalidFormatException ife) {
+            return new FieldError(path, "'" + ife.getValue() + "' is not " + typeName(ife.getTargetType()));
+        }
+        if (je instanceof MismatchedInputException mie) {
+            if (path.isEmpty()) {
+                return new FieldError("", "the body must be a JSON object");
+            }
+            return new FieldError(path, "expected " + typeName(mie.getTargetType()));
+        }
+        return new FieldError(path, je.getOriginalMessage());
+    }
+
+    /** The JSON path a Jackson error is about, such as "customer.tier" or "tags[2]". */
+    public static String path(JacksonException e) {
         StringBuilder sb = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
             if (ref.getPropertyName() != null) {

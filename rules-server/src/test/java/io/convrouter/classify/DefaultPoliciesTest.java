@@ -138,7 +138,9 @@ class DefaultPoliciesTest {
                         tuple(CSV, null, 10, null), tuple(CSV, null, 11, null), tuple(CSV, null, 12, null),
                         // DRL rules by line
                         tuple(DRL, null, null, 10), tuple(DRL, null, null, 20),
-                        tuple(DRL, null, null, 29), tuple(DRL, null, null, 38), tuple(DRL, null, null, 53));
+                        tuple(DRL, null, null, 29), tuple(DRL, null, null, 38), tuple(DRL, null, null, 53),
+                        tuple(DRL, null, null, 66), tuple(DRL, null, null, 77), tuple(DRL, null, null, 86),
+                        tuple(DRL, null, null, 97));
     }
 
     @Test
@@ -190,7 +192,7 @@ class DefaultPoliciesTest {
         List<ScenarioResult> results = new ScenarioRunner(classifier,
                 new RoutingInput.Defaults("general", 20, 120, "zh")).run(ruleset, read.scenarios());
 
-        assertThat(results).hasSize(13)
+        assertThat(results).hasSize(15)
                 .allSatisfy(r -> assertThat(r.passed()).as("%s: %s", r.name(), r.mismatches()).isTrue());
         assertThat(results).extracting(ScenarioResult::name).contains(
                 "Missing invoice is an invoice question",

@@ -216,7 +216,7 @@ class PolicyApiTest extends ApiTestSupport {
         assertThat(created.text("source")).isEqualTo("upload");
         assertThat(created.node("report.valid").asBoolean()).isTrue();
         assertThat(created.node("report.errors")).isEmpty();
-        assertThat(created.node("report.ruleCount").asInt()).isEqualTo(5); // the rules in guards.drl
+        assertThat(created.node("report.ruleCount").asInt()).isEqualTo(9); // the rules in guards.drl
         assertThat(created.node("files")).singleElement().satisfies(f -> {
             assertThat(f.get("path").asString()).isEqualTo("guards.drl");
             assertThat(f.get("size").asLong()).isEqualTo(guards.content().length);

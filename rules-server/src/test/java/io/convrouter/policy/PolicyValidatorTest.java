@@ -172,7 +172,7 @@ class PolicyValidatorTest {
 
         assertThat(r.valid()).isFalse();
         assertThat(r.errors()).extracting(ValidationReport.Problem::cell, ValidationReport.Problem::message)
-                .contains(tuple("C6", "'Client' is not a fact the rules can see; use one of [Conversation, Customer, Entry, RoutingPlan]"));
+                .contains(tuple("C6", "'Client' is not a fact the rules can see; use one of [BotHandoff, Conversation, Customer, CustomerHistory, Entry, RoutingPlan]"));
     }
 
     @Test

@@ -69,6 +69,28 @@ public final class Conversation {
         return false;
     }
 
+    /**
+     * True when the whole text (ignoring case, width and surrounding spaces) is one of the
+     * comma-separated phrases: "666" is noise, "666 is the price?" is not.
+     */
+    public boolean textIn(String commaSeparatedPhrases) {
+        if (commaSeparatedPhrases == null) {
+            return false;
+        }
+        String whole = normalizedText.strip();
+        for (String phrase : commaSeparatedPhrases.split("[,，、]")) {
+            if (!phrase.isBlank() && whole.equals(normalize(phrase.strip()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the text has no letter or digit at all: emoji, punctuation, stickers. */
+    public boolean isSymbolsOnly() {
+        return text.codePoints().noneMatch(Character::isLetterOrDigit);
+    }
+
     /** A free-form field the integration sent, or null. */
     public String field(String name) {
         return fields.get(name);

@@ -22,6 +22,7 @@ public final class RoutingPlan {
     private int priority;
     private int slaSeconds;
     private boolean botFirst;
+    private boolean dropped;
     private String preferredAgentId;
 
     public RoutingPlan(String defaultQueue, int defaultPriority, int defaultSlaSeconds, String language) {
@@ -85,6 +86,9 @@ public final class RoutingPlan {
     public boolean isBotFirst() { return botFirst; }
     public void setBotFirst(boolean botFirst) { this.botFirst = botFirst; }
     public String getPreferredAgentId() { return preferredAgentId; }
+    /** Nobody needs to answer this (comment noise): it is recorded and dropped, never queued. */
+    public boolean isDropped() { return dropped; }
+    public void setDropped(boolean dropped) { this.dropped = dropped; }
     public void setPreferredAgentId(String preferredAgentId) { this.preferredAgentId = preferredAgentId; }
 
     public boolean hasIntent() {

@@ -20,7 +20,8 @@ final class PlanDocs {
                 .append("priority", p.priority())
                 .append("slaSeconds", p.slaSeconds())
                 .append("botFirst", p.botFirst())
-                .append("preferredAgentId", p.preferredAgentId());
+                .append("preferredAgentId", p.preferredAgentId())
+                .append("dropped", p.dropped());
     }
 
     static Classification.Plan fromDoc(Document d) {
@@ -29,6 +30,7 @@ final class PlanDocs {
         }
         return new Classification.Plan(d.getString("intent"), d.getString("queue"), Docs.intMap(d, "requiredSkills"),
                 d.getString("language"), d.getString("team"), d.getInteger("priority", 0),
-                d.getInteger("slaSeconds", 0), d.getBoolean("botFirst", false), d.getString("preferredAgentId"));
+                d.getInteger("slaSeconds", 0), d.getBoolean("botFirst", false), d.getString("preferredAgentId"),
+                d.getBoolean("dropped", false));
     }
 }
