@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.convrouter.classify.facts.Conversation;
 import io.convrouter.classify.facts.Customer;
+import io.convrouter.classify.facts.CustomerHistory;
 import io.convrouter.classify.facts.Entry;
 import io.convrouter.classify.facts.RoutingPlan;
 import io.convrouter.policy.ScenarioReader;
@@ -88,6 +90,11 @@ class DefaultPoliciesTest {
     static final Tuple CAMPAIGN_PRODUCT_PAGE = table("New campaign visitor on a product page to sales", "adjust", "Customers", 28);
     // Stage 4 (guard).
     static final Tuple BLACKLIST = drl("Blacklisted customers to the bot", "guard", 38);
+    // guards.drl, from the customer's history (stage adjust) and the comment filter (stage guard)
+    static final Tuple UNRESOLVED_REPEAT = drl("Unresolved repeat goes back to its agent", "adjust", 66);
+    static final Tuple RECENTLY_ABANDONED = drl("Recently abandoned customers do not wait again", "adjust", 77);
+    static final Tuple RECENT_COMPLAINT = drl("Recent complaint goes to senior agents", "adjust", 86);
+    static final Tuple COMMENT_NOISE = drl("Comment noise is dropped", "guard", 97);
 
     private static List<PolicyFile> files;
     private static Ruleset ruleset;
@@ -968,6 +975,119 @@ class DefaultPoliciesTest {
      * One conversation's facts, built the way intake builds them: the plan starts from the
      * workbench defaults (queue general, priority 20, SLA 120 s) with the request's language.
      */
+    // ---------------------------------------------------------------- the customer's history
+
+    /** "Now" for history facts: the conversation being classified arrives at this instant. */
+    static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
+
+    static CustomerHistory.Past past(String intent, Duration ago, String agentId, String outcome) {
+        return new CustomerHistory.Past("past-" + intent + "-" + ago.toMinutes(), NOW.minus(ago), intent, "q", agentId,
+                outcome, null);
+    }
+
+    @Test
+    void anUnresolvedRepeatGoesBackToItsAgentAtRaisedPriority() {
+        Classification routine = conversation("我要退款").language("zh").classify();
+        Classification repeat = conversation("我要退款").language("zh")
+                .history(past("refund", Duration.ofDays(2), "a-3", "unresolved"),
+                        past("shipping", Duration.ofHours(5), "a-9", "resolved"))
+                .classify();
+
+        assertThat(repeat.plan().preferredAgentId()).as("the agent who had the refund, not the last agent").isEqualTo("a-3");
+        assertThat(repeat.plan().priority()).isGreaterThanOrEqualTo(70).isGreaterThan(routine.plan().priority());
+        assertThat(repeat.plan().queue()).isEqualTo(routine.plan().queue());
+        assertFiredInOrder(repeat, REFUND, ROUTE_REFUND, UNRESOLVED_REPEAT);
+    }
+
+    @Test
+    void aRepeatOfAnIssueThatWasAbandonedAlsoGoesBackToItsAgent() {
+        Classification c = conversation("我要退款").language("zh")
+                .history(past("refund", Duration.ofDays(3), "a-3", "abandoned")).classify();
+
+        assertThat(c.plan().preferredAgentId()).isEqualTo("a-3");
+        assertFiredInAnyOrder(c, REFUND, ROUTE_REFUND, UNRESOLVED_REPEAT);
+    }
+
+    static Stream<Arguments> notAnUnresolvedRepeat() {
+        return Stream.of(
+                Arguments.of("resolved last time", past("refund", Duration.ofDays(2), "a-3", "resolved")),
+                Arguments.of("converted last time", past("refund", Duration.ofDays(2), "a-3", "converted")),
+                Arguments.of("still open", past("refund", Duration.ofDays(2), "a-3", null)),
+                Arguments.of("older than 7 days", past("refund", Duration.ofDays(8), "a-3", "unresolved")),
+                Arguments.of("about something else", past("shipping", Duration.ofDays(1), "a-3", "unresolved")),
+                Arguments.of("nobody served it", past("refund", Duration.ofDays(1), null, "unresolved")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notAnUnresolvedRepeat")
+    void otherHistoryDoesNotSendTheConversationBack(String why, CustomerHistory.Past earlier) {
+        Classification c = conversation("我要退款").language("zh").history(earlier).classify();
+
+        assertThat(c.plan().preferredAgentId()).isNull();
+        assertFiredInOrder(c, REFUND, ROUTE_REFUND);
+    }
+
+    @Test
+    void aCustomerWhoAbandonedInTheLastDayIsNotMadeToWaitBehindRoutineWork() {
+        Classification routine = conversation("快递到哪了").language("zh").classify();
+        Classification abandonedYesterday = conversation("快递到哪了").language("zh")
+                .history(past("shipping", Duration.ofHours(20), null, "abandoned")).classify();
+        Classification abandonedLastWeek = conversation("快递到哪了").language("zh")
+                .history(past("shipping", Duration.ofDays(5), null, "abandoned")).classify();
+
+        assertThat(routine.plan().priority()).isLessThan(60);
+        assertThat(abandonedYesterday.plan().priority()).isGreaterThanOrEqualTo(60);
+        assertFiredInAnyOrder(abandonedYesterday, SHIPPING, ROUTE_SHIPPING, RECENTLY_ABANDONED);
+        assertThat(abandonedLastWeek.plan().priority()).isEqualTo(routine.plan().priority());
+        assertFiredInOrder(abandonedLastWeek, SHIPPING, ROUTE_SHIPPING);
+    }
+
+    @Test
+    void aCustomerWhoComplainedThisWeekGoesToSeniorAgents() {
+        Classification c = conversation("快递到哪了").language("zh")
+                .history(past("complaint", Duration.ofDays(4), "a-1", "resolved")).classify();
+        Classification monthAgo = conversation("快递到哪了").language("zh")
+                .history(past("complaint", Duration.ofDays(30), "a-1", "resolved")).classify();
+
+        assertThat(c.plan().team()).isEqualTo("senior");
+        assertThat(c.plan().priority()).isGreaterThanOrEqualTo(65);
+        assertThat(c.plan().queue()).as("stays in its queue, served by its senior agents").isEqualTo("logistics");
+        assertFiredInAnyOrder(c, SHIPPING, ROUTE_SHIPPING, RECENT_COMPLAINT);
+        assertThat(monthAgo.plan().team()).isNull();
+        assertFiredInOrder(monthAgo, SHIPPING, ROUTE_SHIPPING);
+    }
+
+    @Test
+    void aVipsHistoryRaisesNothingBelowTheVipPriority() {
+        Classification c = conversation("我要退款").language("zh").tier("vip")
+                .history(past("shipping", Duration.ofHours(3), null, "abandoned")).classify();
+
+        assertThat(c.plan().priority()).isEqualTo(conversation("我要退款").language("zh").tier("vip").classify()
+                .plan().priority());
+    }
+
+    // ---------------------------------------------------------------- comment floods
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"666,live_stream", "哈哈哈,live_stream", "打卡,short_video", "👍👍👍,live_stream", "!!!,short_video",
+            "'  6666 ',live_stream", "Hello,short_video"})
+    void commentsThatAskNothingAreDropped(String text, String channel) {
+        Classification c = conversation(text).language("zh").channel(channel).classify();
+
+        assertThat(c.plan().dropped()).isTrue();
+        assertThat(c.plan().requiredSkills()).isEmpty();
+        assertThat(c.rulesFired()).extracting(DefaultPoliciesTest::located).contains(COMMENT_NOISE);
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"666,web", "666,wechat", "主播这件多少钱,live_stream", "666 怎么退款,short_video", "求链接,short_video"})
+    void questionsAndOtherChannelsAreNotDropped(String text, String channel) {
+        Classification c = conversation(text).language("zh").channel(channel).classify();
+
+        assertThat(c.plan().dropped()).isFalse();
+        assertThat(c.rulesFired()).extracting(DefaultPoliciesTest::located).doesNotContain(COMMENT_NOISE);
+    }
+
     static final class Conv {
         private final String text;
         private String channel = "web";
@@ -981,6 +1101,7 @@ class DefaultPoliciesTest {
         private String landingPage;
         private String businessLine;
         private final Map<String, String> fields = new HashMap<>();
+        private CustomerHistory history;
 
         Conv(String text) {
             this.text = text;
@@ -993,6 +1114,9 @@ class DefaultPoliciesTest {
         Conv orderCount(int orderCount) { this.orderCount = orderCount; return this; }
         Conv tags(String... tags) { this.tags = Set.of(tags); return this; }
         Conv field(String name, String value) { fields.put(name, value); return this; }
+
+        /** The customer's past conversations, as intake reads them from the history store, seen at {@link #NOW}. */
+        Conv history(CustomerHistory.Past... past) { this.history = new CustomerHistory(List.of(past), NOW); return this; }
 
         Conv customer(String tier, boolean returning, String lastAgentId) {
             this.tier = tier;
@@ -1009,10 +1133,13 @@ class DefaultPoliciesTest {
         }
 
         Classification classify() {
-            return classifier.classify(ruleset, new RoutingPlan("general", 20, 120, language),
-                    new Conversation("conv-1", channel, text, language, fields),
+            List<Object> facts = new ArrayList<>(List.of(new Conversation("conv-1", channel, text, language, fields),
                     new Customer("c-42", tier, returning, lastAgentId, orderCount, tags),
-                    new Entry(campaign, landingPage, businessLine));
+                    new Entry(campaign, landingPage, businessLine)));
+            if (history != null) {
+                facts.add(history);
+            }
+            return classifier.classify(ruleset, new RoutingPlan("general", 20, 120, language), facts.toArray());
         }
     }
 }

@@ -39,6 +39,9 @@ import org.junit.jupiter.api.Test;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 
+import io.convrouter.classify.facts.CustomerHistory;
+import io.convrouter.conversation.CustomerHistoryStore;
+import io.convrouter.store.mongo.MongoCustomerHistoryStore;
 import io.convrouter.agents.Agent;
 import io.convrouter.agents.Presence;
 import io.convrouter.audit.DecisionQuery;
@@ -726,6 +729,46 @@ abstract class StoreContract {
 
     interface Task<T> {
         T run(int thread) throws Exception;
+    }
+
+    // ---------------------------------------------------------------- customer history
+
+    @Test
+    void customerHistoryKeepsEachConversationOnceNewestFirstAndUpdatesItsOutcome() {
+        MongoCustomerHistoryStore history = new MongoCustomerHistoryStore(db);
+        Instant t0 = Instant.parse("2026-11-01T08:00:00Z");
+        history.record("c-1", new CustomerHistory.Past("conv.1", t0, "refund", "after-sales", "a-1", null, null));
+        history.record("c-1", new CustomerHistory.Past("conv-2", t0.plusSeconds(60), "shipping", "logistics", null,
+                null, null));
+        history.record("c-2", new CustomerHistory.Past("conv-3", t0, "price", "sales", null, null, null));
+        // closing conv.1 rewrites its entry (ids with dots are keys too)
+        history.record("c-1", new CustomerHistory.Past("conv.1", t0, "refund", "after-sales", "a-1", "unresolved", 2));
+
+        assertThat(history.recent("c-1")).containsExactly(
+                new CustomerHistory.Past("conv-2", t0.plusSeconds(60), "shipping", "logistics", null, null, null),
+                new CustomerHistory.Past("conv.1", t0, "refund", "after-sales", "a-1", "unresolved", 2));
+        assertThat(history.recent("c-2")).extracting(CustomerHistory.Past::conversationId).containsExactly("conv-3");
+        assertThat(history.recent("nobody")).isEmpty();
+    }
+
+    @Test
+    void customerHistoryIsBoundedToTheNewestConversations() {
+        MongoCustomerHistoryStore history = new MongoCustomerHistoryStore(db);
+        Instant t0 = Instant.parse("2026-11-01T08:00:00Z");
+        int total = CustomerHistoryStore.KEPT + 7;
+        for (int i = 0; i < total; i++) {
+            history.record("c-1", new CustomerHistory.Past("conv-" + i, t0.plusSeconds(i), "refund", "q", null,
+                    "resolved", null));
+        }
+
+        List<CustomerHistory.Past> recent = history.recent("c-1");
+
+        assertThat(recent).hasSize(CustomerHistoryStore.KEPT);
+        assertThat(recent.get(0).conversationId()).isEqualTo("conv-" + (total - 1));
+        assertThat(recent.get(recent.size() - 1).conversationId()).isEqualTo("conv-" + (total - CustomerHistoryStore.KEPT));
+        Document stored = db.getCollection("customer_history").find(new Document("_id", "c-1")).first();
+        assertThat(stored.get("entries", Document.class)).as("trimmed in the database, not only in the answer")
+                .hasSize(CustomerHistoryStore.KEPT);
     }
 
     /** Runs the task on {@code threads} threads released together; returns the results in thread order. */

@@ -36,7 +36,9 @@ public final class MongoCustomerHistoryStore implements CustomerHistoryStore {
         if (entries != null) {
             entries.forEach((id, v) -> {
                 Document e = (Document) v;
-                result.add(new CustomerHistory.Past(id, Docs.instant(e, "at"), e.getString("intent"), e.getString("queue"),
+                // Keys cannot hold dots; the entry keeps the real id.
+                String conversationId = e.getString("id") != null ? e.getString("id") : id;
+                result.add(new CustomerHistory.Past(conversationId, Docs.instant(e, "at"), e.getString("intent"), e.getString("queue"),
                         e.getString("agentId"), e.getString("outcome"), Docs.integer(e, "satisfaction")));
             });
         }
@@ -57,7 +59,7 @@ public final class MongoCustomerHistoryStore implements CustomerHistoryStore {
     public void record(String customerId, CustomerHistory.Past p) {
         String key = "entries." + p.conversationId().replace('.', '_');
         history.updateOne(new Document("_id", customerId), Updates.combine(
-                Updates.set(key + ".at", Docs.date(p.at())), Updates.set(key + ".intent", p.intent()),
+                Updates.set(key + ".id", p.conversationId()), Updates.set(key + ".at", Docs.date(p.at())), Updates.set(key + ".intent", p.intent()),
                 Updates.set(key + ".queue", p.queue()), Updates.set(key + ".agentId", p.agentId()),
                 Updates.set(key + ".outcome", p.outcome()), Updates.set(key + ".satisfaction", p.satisfaction())),
                 new UpdateOptions().upsert(true));
