@@ -5,8 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,11 +15,18 @@ import org.HdrHistogram.Recorder;
 /**
  * A closed-loop load run against a running server: {@code threads} clients each post a
  * conversation, wait for the answer, and post the next, for {@code seconds} after a warm-up.
- * Half the conversations are closed again by a second stream so agents keep freeing capacity
- * and the dispatcher keeps assigning (the realistic path), the rest queue.
+ * Half the assigned conversations are closed again so agents keep freeing capacity and the
+ * dispatcher keeps assigning (the realistic path), the rest queue. Customers repeat (5,000 of
+ * them), so intake reads a real history for most conversations.
+ *
+ * <p>With a batch size, a second phase follows in the same run: the same clients post the same
+ * mix as {@code POST /api/v1/conversations/batch} calls of that many conversations, so single and
+ * batch intake are compared on the same server, data and machine. Latency in that phase is per
+ * call.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.convrouter.bench.IntakeLoad
- * [baseUrl] [threads] [seconds] [warmupSeconds] [agents]}
+ * [baseUrl] [threads] [seconds] [warmupSeconds] [agents] [batchSize]}. An API key, when the
+ * server wants one, comes from the environment variable {@code CONVROUTER_API_KEY}.
  */
 public final class IntakeLoad {
     private static final String[] TEXTS = {
@@ -30,55 +35,52 @@ public final class IntakeLoad {
     private static final String[] CHANNELS = {"web", "wechat", "app", "email", "mini_program"};
     private static final String[] TIERS = {"regular", "regular", "regular", "new", "vip"};
 
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String apiKey = System.getenv("CONVROUTER_API_KEY");
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private final AtomicLong seq = new AtomicLong();
+
+    private IntakeLoad(String base) {
+        this.base = base;
+    }
+
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : "http://localhost:8080";
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         int agents = args.length > 4 ? Integer.parseInt(args[4]) : 50;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        String run = Long.toString(System.currentTimeMillis(), 36);
-        registerAgents(http, base, run, agents);
+        int batchSize = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        IntakeLoad load = new IntakeLoad(base);
+        load.registerAgents(agents);
+        System.out.printf(Locale.ROOT, "threads=%d measured=%ds warm-up=%ds agents=%d%n", threads, seconds, warmup, agents);
+        load.phase("single", threads, seconds, warmup, 1);
+        if (batchSize > 0) {
+            load.phase("batch of " + batchSize, threads, seconds, warmup, batchSize);
+        }
+    }
 
+    /** One closed-loop phase; size 1 posts single conversations, more posts batches of that size. */
+    private void phase(String name, int threads, int seconds, int warmup, int size) throws InterruptedException {
         Recorder recorder = new Recorder(3);
-        AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        AtomicLong seq = new AtomicLong();
+        AtomicLong measuredConversations = new AtomicLong();
         long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
         CountDownLatch done = new CountDownLatch(threads);
-        AtomicLong measuredOk = new AtomicLong();
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
                 try {
                     while (System.nanoTime() < end) {
-                        long n = seq.incrementAndGet();
-                        String body = String.format(Locale.ROOT,
-                                "{\"channel\":\"%s\",\"externalId\":\"load-%s-%d\",\"text\":\"%s\",\"customer\":{\"id\":\"c-%d\",\"tier\":\"%s\"}}",
-                                CHANNELS[(int) (n % CHANNELS.length)], run, n, TEXTS[(int) (n % TEXTS.length)], n % 5000,
-                                TIERS[(int) (n % TIERS.length)]);
                         long start = System.nanoTime();
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/conversations"))
-                                .header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        int created = size == 1 ? postOne() : postBatch(size);
                         long micros = (System.nanoTime() - start) / 1000;
-                        boolean measured = start >= warmupEnd;
-                        if (r.statusCode() == 201) {
-                            ok.incrementAndGet();
-                            if (measured) {
-                                recorder.recordValue(micros);
-                                measuredOk.incrementAndGet();
-                            }
-                            if (n % 2 == 0 && r.body().contains("\"status\":\"assigned\"")) {
-                                String id = r.body().substring(7, r.body().indexOf('"', 7));
-                                http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/conversations/" + id + "/close"))
-                                        .header("content-type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString("{\"outcome\":\"resolved\"}")).build(),
-                                        HttpResponse.BodyHandlers.discarding());
-                            }
-                        } else {
-                            failed.incrementAndGet();
+                        failed.addAndGet(size - created);
+                        if (start >= warmupEnd) {
+                            recorder.recordValue(micros);
+                            measuredConversations.addAndGet(created);
                         }
                     }
                 } catch (Exception e) {
@@ -92,36 +94,93 @@ public final class IntakeLoad {
         }
         done.await();
         Histogram h = recorder.getIntervalHistogram();
-        System.out.printf(Locale.ROOT, "threads=%d measured=%ds agents=%d%n", threads, seconds, agents);
-        System.out.printf(Locale.ROOT, "intake: %d ok in the measured window (%.0f conversations/s), %d failed in total%n",
-                measuredOk.get(), measuredOk.get() / (double) seconds, failed.get());
-        System.out.printf(Locale.ROOT, "latency (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+        System.out.printf(Locale.ROOT, "%s: %d conversations in the measured window (%.0f conversations/s), %d failed%n",
+                name, measuredConversations.get(), measuredConversations.get() / (double) seconds, failed.get());
+        System.out.printf(Locale.ROOT, "  latency per call (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
-    private static void registerAgents(HttpClient http, String base, String run, int count) throws Exception {
+    private String nextConversation() {
+        long n = seq.incrementAndGet();
+        return String.format(Locale.ROOT,
+                "{\"channel\":\"%s\",\"externalId\":\"load-%s-%d\",\"text\":\"%s\",\"customer\":{\"id\":\"c-%d\",\"tier\":\"%s\"}}",
+                CHANNELS[(int) (n % CHANNELS.length)], run, n, TEXTS[(int) (n % TEXTS.length)], n % 5000,
+                TIERS[(int) (n % TIERS.length)]);
+    }
+
+    /** Posts one conversation and closes it half the time it was assigned; 1 when created, else 0. */
+    private int postOne() throws Exception {
+        HttpResponse<String> r = send("POST", "/api/v1/conversations", nextConversation());
+        if (r.statusCode() != 201) {
+            return 0;
+        }
+        if (seq.get() % 2 == 0 && r.body().contains("\"status\":\"assigned\"")) {
+            close(idOf(r.body(), 0));
+        }
+        return 1;
+    }
+
+    /** Posts a batch and closes half of the assigned ones; the number created. */
+    private int postBatch(int size) throws Exception {
+        StringBuilder body = new StringBuilder("{\"conversations\":[");
+        for (int i = 0; i < size; i++) {
+            body.append(i == 0 ? "" : ",").append(nextConversation());
+        }
+        HttpResponse<String> r = send("POST", "/api/v1/conversations/batch", body.append("]}").toString());
+        if (r.statusCode() != 200) {
+            return 0;
+        }
+        String answer = r.body();
+        int created = 0;
+        for (int at = answer.indexOf("\"status\":201"); at >= 0; at = answer.indexOf("\"status\":201", at + 1)) {
+            created++;
+            int conversation = answer.indexOf("\"conversation\":{", at);
+            int status = answer.indexOf("\"status\":\"", conversation);
+            if (created % 2 == 0 && answer.startsWith("\"status\":\"assigned\"", status)) {
+                close(idOf(answer, conversation + "\"conversation\":{".length() - 1));
+            }
+        }
+        return created;
+    }
+
+    private void close(String id) throws Exception {
+        send("POST", "/api/v1/conversations/" + id + "/close", "{\"outcome\":\"resolved\"}");
+    }
+
+    /** The id of the conversation object that starts at {@code from} ({"id":"..."). */
+    private static String idOf(String json, int from) {
+        int start = json.indexOf("\"id\":\"", from) + 6;
+        return json.substring(start, json.indexOf('"', start));
+    }
+
+    private void registerAgents(int count) throws Exception {
         String[] skillSets = {
             "{\"refund\":4,\"shipping\":4,\"general\":3,\"payment\":3,\"invoice\":3}",
             "{\"sales\":4,\"general\":3,\"installation\":4,\"refund\":3}",
             "{\"payment\":4,\"invoice\":4,\"general\":4,\"shipping\":3}"};
-        List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = "load-" + run + "-" + i;
             String body = "{\"name\":\"Load agent " + i + "\",\"skills\":" + skillSets[i % skillSets.length]
                     + ",\"languages\":[\"zh\",\"en\"],\"teams\":[\"vip-desk\",\"sales\"],"
                     + "\"capacity\":{\"web\":5,\"wechat\":5,\"app\":5,\"email\":10,\"mini_program\":5}}";
-            send(http, "PUT", base + "/api/v1/agents/" + id, body);
-            send(http, "PUT", base + "/api/v1/agents/" + id + "/presence", "{\"status\":\"online\"}");
-            ids.add(id);
+            check(send("PUT", "/api/v1/agents/" + id, body));
+            check(send("PUT", "/api/v1/agents/" + id + "/presence", "{\"status\":\"online\"}"));
         }
     }
 
-    private static void send(HttpClient http, String method, String url, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (apiKey != null && !apiKey.isBlank()) {
+            request.header("X-API-Key", apiKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void check(HttpResponse<String> r) {
         if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + " " + r.body());
+            throw new IllegalStateException(r.request().method() + " " + r.uri() + " -> " + r.statusCode() + " " + r.body());
         }
     }
 }
