@@ -90,11 +90,17 @@ public class RebalanceConstraints implements ConstraintProvider {
                 .asConstraint(SKILL_MATCH);
     }
 
+    /**
+     * The sum over agents of their squared total load (accepted plus planned), counted from each
+     * agent's accepted load: (pinned + n)^2 - pinned^2. An agent given no movable work has no match
+     * here, so counting its full pinned^2 only for agents that do get work would make a busy agent
+     * look cheaper to leave idle than it is, and pile work onto the agents with none.
+     */
     Constraint balancedLoad(ConstraintFactory f) {
         return f.forEach(PlanConversation.class)
                 .groupBy(PlanConversation::getAgent, count())
                 .penalizeLong(HardMediumSoftLongScore.ONE_SOFT,
-                        (agent, n) -> (long) (agent.pinnedLoad() + n) * (agent.pinnedLoad() + n))
+                        (agent, n) -> (long) n * (2L * agent.pinnedLoad() + n))
                 .asConstraint(BALANCE);
     }
 

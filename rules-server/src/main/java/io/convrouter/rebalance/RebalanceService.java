@@ -105,9 +105,10 @@ public final class RebalanceService {
         Map<String, Integer> plannedLoad = new HashMap<>();
         result.best().getConversations().stream().filter(c -> c.getAgent() != null)
                 .forEach(c -> plannedLoad.merge(c.getAgent().id(), 1, Integer::sum));
+        List<Rebalancer.Move> ordered = applicableInOrder(result.moves(), problem);
         Map<String, String> placements = new LinkedHashMap<>();
         Map<String, String> reasons = new HashMap<>();
-        for (Rebalancer.Move m : result.moves()) {
+        for (Rebalancer.Move m : ordered) {
             placements.put(m.conversationId(), m.toAgentId());
             reasons.put(m.conversationId(), Rebalancer.explain(byId.get(m.conversationId()), agentsById.get(m.toAgentId()),
                     m.fromAgentId() == null ? null : agentsById.get(m.fromAgentId()), plannedLoad));
@@ -115,23 +116,107 @@ public final class RebalanceService {
         Dispatched applied = placements.isEmpty() ? Dispatched.none() : dispatcher.place(placements);
         String score = result.score() == null ? null : result.score().toString();
         List<String> explanations = new ArrayList<>();
+        int asPlanned = 0;
         for (Assignment a : applied.assignments()) {
-            String why = reasons.getOrDefault(a.conversation().id(), "dispatched while applying the plan");
+            String id = a.conversation().id();
+            String planned = placements.get(id);
+            String why;
+            if (a.agentId().equals(planned)) {
+                why = reasons.get(id);
+                asPlanned++;
+            } else if (planned != null) {
+                // The conversation or the agent changed after the snapshot: the dispatcher placed it as usual.
+                why = "planned for agent " + planned + ", who could no longer take it when the plan was applied;"
+                        + " dispatched as usual to agent " + a.agentId();
+            } else {
+                why = "dispatched as usual to agent " + a.agentId() + " while applying the plan";
+            }
             boolean offered = a.conversation().status() == ConversationStatus.OFFERED;
-            explanations.add(a.conversation().id() + " " + why);
-            decisions.append(new DecisionRecord(Ids.newId(), DecisionKind.REBALANCED, clock.instant(), a.conversation().id(),
+            explanations.add(id + " " + why);
+            decisions.append(new DecisionRecord(Ids.newId(), DecisionKind.REBALANCED, clock.instant(), id,
                     a.conversation().rulesetVersion(), DecisionInputs.of(a.conversation()), List.of(), a.conversation().plan(),
                     a.candidates(), a.agentId(), offered ? "offered" : "assigned",
                     "rebalanced (score " + score + ", solved in " + result.millis() + " ms): " + why, a.decisionNanos() / 1000));
-            events.publish(new RoutingEvent(offered ? RoutingEvent.OFFERED : RoutingEvent.ACCEPTED, a.conversation().id(),
+            events.publish(new RoutingEvent(offered ? RoutingEvent.OFFERED : RoutingEvent.ACCEPTED, id,
                     a.agentId(), clock.instant(), Map.of("queue", a.conversation().plan().queue(), "rebalanced", true)));
         }
         if (!applied.isEmpty()) {
             durability.awaitDurable();
         }
-        return new Report(now, true, result.moves().isEmpty() ? "the current plan is already the best found"
-                : applied.assignments().size() + " of " + result.moves().size() + " planned moves applied",
-                snapshot.movable().size(), applied.assignments().size(), score, result.millis(), explanations);
+        String note;
+        if (result.moves().isEmpty()) {
+            note = "the current plan is already the best found";
+        } else {
+            note = asPlanned + " of " + result.moves().size() + " planned moves applied";
+            if (ordered.size() < result.moves().size()) {
+                note += "; " + (result.moves().size() - ordered.size()) + " left out (they need a place that only a"
+                        + " swap between full agents, or an offer taken back to the queue, would free; the dispatcher"
+                        + " applies neither)";
+            }
+            if (applied.assignments().size() > asPlanned) {
+                note += "; " + (applied.assignments().size() - asPlanned) + " other placements made by the dispatcher";
+            }
+        }
+        return new Report(now, true, note, snapshot.movable().size(), applied.assignments().size(), score,
+                result.millis(), explanations);
+    }
+
+    /**
+     * The planned moves in an order the dispatcher can apply one at a time, each finding a free
+     * place on its agent: {@link Dispatcher#place} takes a moved offer off its agent and claims the
+     * new agent in one step, so a move onto an agent who is full until another move frees it must
+     * come after that move. Moves that find no place in any order (a swap or a cycle between full
+     * agents, or room the plan expected from an offer it would send back to the queue, which is
+     * not applied) are left out: applied anyway, the dispatcher would only offer those conversations
+     * again to whoever is free, usually where they were.
+     */
+    static List<Rebalancer.Move> applicableInOrder(List<Rebalancer.Move> moves, RebalancePlan problem) {
+        Map<String, PlanAgent> agents = new HashMap<>();
+        problem.getAgents().forEach(a -> agents.put(a.id(), a));
+        Map<String, PlanConversation> conversations = new HashMap<>();
+        problem.getConversations().forEach(c -> conversations.put(c.getId(), c));
+        // Places and units left on each agent now: what the solver saw, less the offers still out.
+        Map<String, Map<String, Integer>> places = new HashMap<>();
+        Map<String, Integer> units = new HashMap<>();
+        for (PlanAgent a : problem.getAgents()) {
+            places.put(a.id(), new HashMap<>(a.freePlaces()));
+            units.put(a.id(), a.freeUnits());
+        }
+        for (PlanConversation c : problem.getConversations()) {
+            if (c.getCurrentAgentId() != null && agents.containsKey(c.getCurrentAgentId())) {
+                places.get(c.getCurrentAgentId()).merge(c.getChannel(), -1, Integer::sum);
+                units.merge(c.getCurrentAgentId(), -c.getUnits(), Integer::sum);
+            }
+        }
+        List<Rebalancer.Move> pending = new ArrayList<>(moves);
+        List<Rebalancer.Move> ordered = new ArrayList<>(moves.size());
+        boolean progress = true;
+        while (progress && !pending.isEmpty()) {
+            progress = false;
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                Rebalancer.Move m = it.next();
+                PlanConversation c = conversations.get(m.conversationId());
+                if (c == null || !agents.containsKey(m.toAgentId())) {
+                    it.remove();
+                    continue;
+                }
+                String from = agents.containsKey(c.getCurrentAgentId()) ? c.getCurrentAgentId() : null;
+                if (places.get(m.toAgentId()).getOrDefault(c.getChannel(), 0) < 1
+                        || units.get(m.toAgentId()) < c.getUnits()) {
+                    continue;
+                }
+                places.get(m.toAgentId()).merge(c.getChannel(), -1, Integer::sum);
+                units.merge(m.toAgentId(), -c.getUnits(), Integer::sum);
+                if (from != null) {
+                    places.get(from).merge(c.getChannel(), 1, Integer::sum);
+                    units.merge(from, c.getUnits(), Integer::sum);
+                }
+                ordered.add(m);
+                it.remove();
+                progress = true;
+            }
+        }
+        return ordered;
     }
 
     /** The solver's picture: agents with what they have left besides movable work, and the movable conversations. */

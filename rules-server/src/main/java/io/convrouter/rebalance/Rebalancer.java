@@ -28,7 +28,8 @@ public final class Rebalancer {
     /**
      * {@code timeLimit} caps a solve; it also stops after {@code unimprovedSteps} local-search
      * steps without a better score (counted in steps, not time, so a slow or cold machine plans
-     * as well as a fast one, only later).
+     * as well as a fast one, only later), or when a step finds no move it may take
+     * ({@link StalledStepTermination}: with one or two movable conversations tabu search gets stuck).
      */
     public Rebalancer(Duration timeLimit, int unimprovedSteps) {
         SolverConfig config = new SolverConfig()
@@ -40,7 +41,8 @@ public final class Rebalancer {
                 // (the default) does not: freeing an expert for a harder conversation needs such a step.
                 .withPhases(new ConstructionHeuristicPhaseConfig(),
                         new LocalSearchPhaseConfig().withLocalSearchType(LocalSearchType.TABU_SEARCH)
-                                .withTerminationConfig(new TerminationConfig().withUnimprovedStepCountLimit(unimprovedSteps)))
+                                .withTerminationConfig(new TerminationConfig().withUnimprovedStepCountLimit(unimprovedSteps)
+                                        .withTerminationClass(StalledStepTermination.class)))
                 .withTerminationConfig(new TerminationConfig().withSpentLimit(timeLimit));
         this.factory = SolverFactory.create(config);
     }

@@ -1,0 +1,62 @@
+package io.convrouter.rebalance;
+
+import org.optaplanner.core.impl.phase.scope.AbstractPhaseScope;
+import org.optaplanner.core.impl.phase.scope.AbstractStepScope;
+import org.optaplanner.core.impl.solver.scope.SolverScope;
+import org.optaplanner.core.impl.solver.termination.AbstractTermination;
+import org.optaplanner.core.impl.solver.termination.Termination;
+import org.optaplanner.core.impl.solver.thread.ChildThreadType;
+
+/**
+ * Ends local search when one step has evaluated {@link #STALLED_MOVES} moves without taking any.
+ *
+ * <p>Local search draws moves at random without end and takes a step once the forager has enough
+ * accepted ones (tabu search: 1,000). With one or two movable conversations, every move soon
+ * touches an entity that is tabu, none is accepted, no step is ever taken, and the unimproved
+ * step count cannot end the phase: the solver would run to its time limit on every small
+ * rebalance. A step that has evaluated this many moves without accepting any is stuck for good
+ * (tabu status only expires with steps), so the phase ends there. Counted in moves, not time, like
+ * the unimproved step count.
+ */
+public final class StalledStepTermination<S> extends AbstractTermination<S> {
+
+    /** Twenty times what a tabu search step needs when moves are accepted. */
+    static final long STALLED_MOVES = 20_000;
+
+    private long countAtLastStep;
+
+    @Override
+    public void phaseStarted(AbstractPhaseScope<S> phaseScope) {
+        countAtLastStep = phaseScope.getSolverScope().getScoreCalculationCount();
+    }
+
+    @Override
+    public void stepEnded(AbstractStepScope<S> stepScope) {
+        countAtLastStep = stepScope.getPhaseScope().getSolverScope().getScoreCalculationCount();
+    }
+
+    @Override
+    public boolean isPhaseTerminated(AbstractPhaseScope<S> phaseScope) {
+        return phaseScope.getSolverScope().getScoreCalculationCount() - countAtLastStep >= STALLED_MOVES;
+    }
+
+    @Override
+    public boolean isSolverTerminated(SolverScope<S> solverScope) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " can only be used for phase termination.");
+    }
+
+    @Override
+    public double calculateSolverTimeGradient(SolverScope<S> solverScope) {
+        return -1.0; // unknown
+    }
+
+    @Override
+    public double calculatePhaseTimeGradient(AbstractPhaseScope<S> phaseScope) {
+        return -1.0; // unknown
+    }
+
+    @Override
+    public Termination<S> createChildThreadTermination(SolverScope<S> solverScope, ChildThreadType childThreadType) {
+        return new StalledStepTermination<>();
+    }
+}
