@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -406,8 +407,12 @@ public final class Dispatcher {
 
     // ------------------------------------------------------------------ rebalancing
 
-    /** A conversation the rebalancer may move: waiting, or offered and not yet accepted. */
-    public record Movable(ConversationRecord conversation, Requirements requirements, String offeredTo, long waitedSeconds) {}
+    /**
+     * A conversation the rebalancer may move: waiting, or offered and not yet accepted.
+     * {@code effectivePriority}: its priority with its queue's aging, as the queue orders it now.
+     */
+    public record Movable(ConversationRecord conversation, Requirements requirements, String offeredTo, long waitedSeconds,
+                          double effectivePriority) {}
 
     /** Everything the rebalancer needs at one moment: the agents and the movable conversations. */
     public record Snapshot(Instant at, List<Agent> agents, List<Movable> movable) {}
@@ -418,13 +423,15 @@ public final class Dispatcher {
             Instant now = clock.instant();
             List<Movable> movable = new ArrayList<>();
             for (WaitingQueue.Entry e : waiting.inOrder(now)) {
-                movable.add(new Movable(e.conversation(), e.requirements(), null, seconds(e.conversation().queuedAt(), now)));
+                movable.add(new Movable(e.conversation(), e.requirements(), null, seconds(e.conversation().queuedAt(), now),
+                        waiting.effectivePriority(e.conversation(), now)));
             }
             for (Map.Entry<String, Offer> o : offers.entrySet()) {
                 ConversationRecord c = o.getValue().conversation();
                 if (c != null) {
                     WaitingQueue.Entry e = plan(c, now);
-                    movable.add(new Movable(c, e.requirements(), o.getValue().agentId(), seconds(c.queuedAt(), now)));
+                    movable.add(new Movable(c, e.requirements(), o.getValue().agentId(), seconds(c.queuedAt(), now),
+                            waiting.effectivePriority(c, now)));
                 }
             }
             return new Snapshot(now, new ArrayList<>(agents.values()), movable);
@@ -494,6 +501,107 @@ public final class Dispatcher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** An offer taken back to the queue: the conversation, waiting again with its original age, and its former agent. */
+    public record TakenBack(ConversationRecord conversation, String fromAgentId) {}
+
+    /**
+     * What applying a plan did: the offers taken back, the places claimed exactly as planned, and
+     * what was dispatched as usual afterwards (planned places that could not be claimed, and the
+     * agents the plan freed).
+     */
+    public record Replanned(List<TakenBack> takenBack, List<Assignment> asPlanned, Dispatched otherwise) {}
+
+    /**
+     * Applies a global plan in two phases, under the dispatch lock so no other match runs between
+     * them. First every listed offer ({@code takeBack}: conversation id to the agent it is offered
+     * to) goes back to the queue, only if it is still offered to that agent (accepted work is never
+     * touched): it keeps its original age, the agent's place is freed, and the decline list does not
+     * grow. Then each planned place ({@code places}: conversation id to agent, claimed in the map's
+     * order) is claimed through the same atomic claims as real-time dispatch, for conversations that
+     * are waiting. A place that can no longer be claimed (the conversation or the agent changed since
+     * the plan, or another server took the place) is not forced: the conversation is dispatched as
+     * usual, and every agent the plan freed is given waiting work, so nothing is lost and no waiting
+     * conversation is left with an eligible agent that has room.
+     */
+    public Replanned replan(Map<String, String> takeBack, Map<String, String> places) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            List<TakenBack> taken = new ArrayList<>();
+            Set<String> freed = new LinkedHashSet<>();
+            for (Map.Entry<String, String> t : takeBack.entrySet()) {
+                takeBackOffer(t.getKey(), t.getValue(), now).ifPresent(back -> {
+                    taken.add(new TakenBack(back, t.getValue()));
+                    freed.add(t.getValue());
+                });
+            }
+            List<Assignment> asPlanned = new ArrayList<>();
+            Set<String> unplaced = new LinkedHashSet<>();
+            for (Map.Entry<String, String> p : places.entrySet()) {
+                WaitingQueue.Entry entry = waiting.get(p.getKey()).orElse(null);
+                if (entry == null) {
+                    continue; // not waiting: accepted or ended meanwhile, so its offer was not taken back
+                }
+                Agent target = agents.get(p.getValue());
+                if (target != null && Eligibility.isEligible(target, entry.requirements(), now)) {
+                    long start = System.nanoTime();
+                    List<Candidate> candidates = evaluate(entry, now, Map.of());
+                    Claim claim = claim(target, entry, now);
+                    if (claim == Claim.TAKEN) {
+                        asPlanned.add(new Assignment(conversationAfterClaim(entry.conversation(), target.id(), now),
+                                target.id(), candidates, System.nanoTime() - start));
+                        continue;
+                    }
+                    if (claim == Claim.CONVERSATION_GONE) {
+                        continue;
+                    }
+                }
+                unplaced.add(p.getKey());
+            }
+            taken.forEach(t -> unplaced.add(t.conversation().id()));
+            List<WaitingQueue.Entry> retry = new ArrayList<>();
+            for (String id : unplaced) {
+                waiting.get(id).ifPresent(retry::add);
+            }
+            Comparator<ConversationRecord> order = waiting.orderAt(now);
+            retry.sort((a, b) -> order.compare(a.conversation(), b.conversation()));
+            Dispatched otherwise = Dispatched.none();
+            for (WaitingQueue.Entry e : retry) {
+                if (waiting.contains(e.id())) {
+                    otherwise = otherwise.plus(tryAssign(e, now, false).dispatched());
+                }
+            }
+            for (String agentId : freed) {
+                otherwise = otherwise.plus(feed(agentId, now));
+            }
+            return new Replanned(taken, asPlanned, otherwise);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes an offer back to the queue: OFFERED to QUEUED only if still offered to {@code agentId}
+     * (a conditional write, like every claim), then the agent's place is freed and the conversation
+     * waits again with its original age. Not counted as a decline. The caller restores the queue's
+     * invariant (feeds the agent, tries the conversation).
+     */
+    private Optional<ConversationRecord> takeBackOffer(String conversationId, String agentId, Instant now) {
+        Offer offer = offers.get(conversationId);
+        if (offer == null || !offer.agentId().equals(agentId)) {
+            return Optional.empty();
+        }
+        Optional<ConversationRecord> back = conversations.markOfferRevoked(conversationId, agentId);
+        if (back.isEmpty()) {
+            // Accepted, rejected or ended meanwhile (perhaps through another server): not ours to move.
+            return Optional.empty();
+        }
+        offers.remove(conversationId);
+        agentStore.release(agentId, conversationId, now).ifPresent(a -> agents.put(a.id(), a));
+        add(plan(back.get(), now), now);
+        return back;
     }
 
     // ------------------------------------------------------------------ estimates and statistics

@@ -15,6 +15,8 @@ public record RoutingEvent(String type, String conversationId, String agentId, I
     public static final String ACCEPTED = "conversation.accepted";
     public static final String REJECTED = "conversation.rejected";
     public static final String TIMED_OUT = "conversation.offer_timed_out";
+    /** The rebalancer took an offer back from the agent (to the queue, or to offer it to another agent). */
+    public static final String OFFER_REVOKED = "conversation.offer_revoked";
     public static final String RECLAIMED = "conversation.reclaimed";
     public static final String RELAXED = "conversation.relaxed";
     public static final String OVERFLOWED = "conversation.overflowed";

@@ -46,6 +46,20 @@ public record PlanAgent(String id, boolean available, Map<String, Integer> skill
         return (dash < 0 ? tag : tag.substring(0, dash)).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * One agent is one id within a plan. The score groups conversations by agent at every move, and
+     * a record's own equals and hashCode would walk every skill, language and capacity map each time.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof PlanAgent other && id.equals(other.id));
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
     @Override
     public String toString() {
         return id;

@@ -18,7 +18,7 @@ public class RebalanceConstraints implements ConstraintProvider {
 
     public static final String SKILLS = "Required skills at their minimum level";
     public static final String LANGUAGE = "Speaks the conversation's language";
-    public static final String ELIGIBLE = "Agent may take it (available, team, queue, not declined)";
+    public static final String ELIGIBLE = "Agent may take it (available, sticky window, team, queue, not declined)";
     public static final String CHANNEL_CAPACITY = "Places per channel";
     public static final String UNITS = "Weighted capacity";
     public static final String WAITING = "Conversations left waiting";
@@ -54,6 +54,7 @@ public class RebalanceConstraints implements ConstraintProvider {
     Constraint eligibleAgent(ConstraintFactory f) {
         return f.forEach(PlanConversation.class)
                 .filter(c -> !c.getAgent().available()
+                        || (c.getOnlyAgentId() != null && !c.getOnlyAgentId().equals(c.getAgent().id()))
                         || (c.getTeam() != null && !c.getAgent().teams().contains(c.getTeam()))
                         || !c.getAgent().serves(c.getServedBy())
                         || c.getDeclinedBy().contains(c.getAgent().id()))
@@ -77,6 +78,7 @@ public class RebalanceConstraints implements ConstraintProvider {
                 .asConstraint(UNITS);
     }
 
+    /** Weighted by effective priority as the dispatcher's queue orders it (see {@link PlanConversation#waitingWeight()}). */
     Constraint conversationsLeftWaiting(ConstraintFactory f) {
         return f.forEachIncludingNullVars(PlanConversation.class)
                 .filter(c -> c.getAgent() == null)

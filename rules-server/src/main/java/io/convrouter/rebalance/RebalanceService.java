@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,9 +19,9 @@ import io.convrouter.audit.DecisionInputs;
 import io.convrouter.audit.DecisionKind;
 import io.convrouter.audit.DecisionLog;
 import io.convrouter.audit.DecisionRecord;
+import io.convrouter.conversation.ConversationRecord;
 import io.convrouter.conversation.ConversationStatus;
 import io.convrouter.dispatch.Assignment;
-import io.convrouter.dispatch.Dispatched;
 import io.convrouter.dispatch.Dispatcher;
 import io.convrouter.dispatch.PerformanceStats;
 import io.convrouter.events.RoutingEvent;
@@ -30,16 +31,23 @@ import io.convrouter.store.Durability;
 
 /**
  * Periodically (and on demand) re-plans the waiting and offered-but-not-accepted conversations
- * across all agents with OptaPlanner, then applies the plan through the dispatcher's atomic claims
- * as offers or assignments. Accepted work is pinned: it only counts as load. Every move is logged
+ * across all agents with OptaPlanner, then applies the plan in two phases through the dispatcher
+ * ({@link Dispatcher#replan}): every moved offer is taken back to the queue first, then the planned
+ * places are claimed with the same atomic claims as real-time dispatch, as offers or assignments.
+ * Accepted work is pinned: it only counts as load. Every change is logged
  * as a decision with the solver's score and the reason in words. Only the holder of the lease
  * rebalances, so several instances can share one database.
  */
 public final class RebalanceService {
 
     /** What one run did. */
-    public record Report(Instant at, boolean ran, String note, int movable, int moves, String score, long solveMillis,
-                         List<String> explanations) {}
+    /**
+     * What one run did. {@code plannedMoves}: conversations the plan moves (placed, moved to another
+     * agent, or offers taken back to the queue); {@code moves}: changes made, each logged as a
+     * REBALANCED decision; {@code asPlanned}: those made exactly as planned.
+     */
+    public record Report(Instant at, boolean ran, String note, int movable, int plannedMoves, int moves, int asPlanned,
+                         String score, long solveMillis, List<String> explanations) {}
 
     private final Dispatcher dispatcher;
     private final Rebalancer rebalancer;
@@ -53,6 +61,8 @@ public final class RebalanceService {
     private final Duration leaseTtl;
     private final ReentrantLock running = new ReentrantLock();
     private volatile Report last;
+    /** Told of every run (metrics); kept out of the constructor so wiring stays as it is. */
+    private final List<java.util.function.Consumer<Report>> runListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RebalanceService(Dispatcher dispatcher, Rebalancer rebalancer, PerformanceStats stats, DecisionLog decisions,
                             RoutingEvents events, RebalanceLease lease, Durability durability, Clock clock,
@@ -73,14 +83,20 @@ public final class RebalanceService {
         return last;
     }
 
+    /** Calls the listener after each run, with its report (on the thread that ran it). */
+    public void onRun(java.util.function.Consumer<Report> listener) {
+        runListeners.add(listener);
+    }
+
     /** Runs once unless a run is already going (then reports that instead of waiting). */
     public Report run() {
         if (!running.tryLock()) {
-            return new Report(clock.instant(), false, "a rebalance is already running", 0, 0, null, 0, List.of());
+            return new Report(clock.instant(), false, "a rebalance is already running", 0, 0, 0, 0, null, 0, List.of());
         }
         try {
             Report r = runLocked();
             last = r;
+            runListeners.forEach(l -> l.accept(r));
             return r;
         } finally {
             running.unlock();
@@ -90,133 +106,165 @@ public final class RebalanceService {
     private Report runLocked() {
         Instant now = clock.instant();
         if (!lease.acquire(instanceId, now, leaseTtl)) {
-            return new Report(now, false, "another server instance holds the rebalance lease", 0, 0, null, 0, List.of());
+            return new Report(now, false, "another server instance holds the rebalance lease", 0, 0, 0, 0, null, 0, List.of());
         }
         Dispatcher.Snapshot snapshot = dispatcher.snapshot();
         if (snapshot.movable().isEmpty()) {
-            return new Report(now, true, "nothing to rebalance: no conversation waiting or offered", 0, 0, null, 0, List.of());
+            return new Report(now, true, "nothing to rebalance: no conversation waiting or offered", 0, 0, 0, 0, null, 0,
+                    List.of());
         }
         RebalancePlan problem = problem(snapshot);
         Rebalancer.Result result = rebalancer.solve(problem);
-        Map<String, PlanAgent> agentsById = new HashMap<>();
-        problem.getAgents().forEach(a -> agentsById.put(a.id(), a));
-        Map<String, PlanConversation> byId = new HashMap<>();
-        result.best().getConversations().forEach(c -> byId.put(c.getId(), c));
-        Map<String, Integer> plannedLoad = new HashMap<>();
-        result.best().getConversations().stream().filter(c -> c.getAgent() != null)
-                .forEach(c -> plannedLoad.merge(c.getAgent().id(), 1, Integer::sum));
-        List<Rebalancer.Move> ordered = applicableInOrder(result.moves(), problem);
-        Map<String, String> placements = new LinkedHashMap<>();
-        Map<String, String> reasons = new HashMap<>();
-        for (Rebalancer.Move m : ordered) {
-            placements.put(m.conversationId(), m.toAgentId());
-            reasons.put(m.conversationId(), Rebalancer.explain(byId.get(m.conversationId()), agentsById.get(m.toAgentId()),
-                    m.fromAgentId() == null ? null : agentsById.get(m.fromAgentId()), plannedLoad));
-        }
-        Dispatched applied = placements.isEmpty() ? Dispatched.none() : dispatcher.place(placements);
         String score = result.score() == null ? null : result.score().toString();
-        List<String> explanations = new ArrayList<>();
-        int asPlanned = 0;
-        for (Assignment a : applied.assignments()) {
-            String id = a.conversation().id();
-            String planned = placements.get(id);
-            String why;
-            if (a.agentId().equals(planned)) {
-                why = reasons.get(id);
-                asPlanned++;
-            } else if (planned != null) {
-                // The conversation or the agent changed after the snapshot: the dispatcher placed it as usual.
-                why = "planned for agent " + planned + ", who could no longer take it when the plan was applied;"
-                        + " dispatched as usual to agent " + a.agentId();
-            } else {
-                why = "dispatched as usual to agent " + a.agentId() + " while applying the plan";
+        if (result.moves().isEmpty()) {
+            String note = result.score() != null && result.score().hardScore() < 0
+                    ? "no feasible plan found (score " + score + "): nothing applied"
+                    : "the current plan is already the best found";
+            return new Report(now, true, note, snapshot.movable().size(), 0, 0, 0, score, result.millis(), List.of());
+        }
+        Applying applying = new Applying(problem, result);
+        Dispatcher.Replanned replanned = dispatcher.replan(applying.takeBack, applying.places);
+        List<String> explanations = applying.record(replanned, score, result.millis());
+        if (!explanations.isEmpty()) {
+            durability.awaitDurable();
+        }
+        String note = applying.asPlanned + " of " + result.moves().size() + " planned moves applied";
+        if (applying.notAsPlanned > 0) {
+            note += "; " + applying.notAsPlanned + " could not be applied as planned (the conversation or the agent"
+                    + " changed since the plan) and were dispatched as usual";
+        }
+        if (applying.freedForOthers > 0) {
+            note += "; " + applying.freedForOthers + " other conversations given by the dispatcher to agents the plan freed";
+        }
+        return new Report(now, true, note, snapshot.movable().size(), result.moves().size(), explanations.size(),
+                applying.asPlanned, score, result.millis(), explanations);
+    }
+
+    /**
+     * One plan being applied: what to take back and where to claim (highest effective priority
+     * first, so if the picture changed meanwhile the conversations the dispatcher would serve first
+     * get their places first), and then a decision and events for every change.
+     */
+    private final class Applying {
+        final Map<String, String> takeBack = new LinkedHashMap<>();
+        final Map<String, String> places = new LinkedHashMap<>();
+        final Map<String, PlanConversation> planned = new HashMap<>();
+        final Map<String, PlanAgent> agentsById = new HashMap<>();
+        final Map<String, Integer> plannedLoad = new HashMap<>();
+        final Map<String, List<PlanConversation>> takers = new HashMap<>();
+        int asPlanned;
+        int notAsPlanned;
+        int freedForOthers;
+
+        Applying(RebalancePlan problem, Rebalancer.Result result) {
+            problem.getAgents().forEach(a -> agentsById.put(a.id(), a));
+            for (PlanConversation c : result.best().getConversations()) {
+                planned.put(c.getId(), c);
+                if (c.getAgent() != null) {
+                    plannedLoad.merge(c.getAgent().id(), 1, Integer::sum);
+                    if (!c.getAgent().id().equals(c.getCurrentAgentId())) {
+                        takers.computeIfAbsent(c.getAgent().id(), k -> new ArrayList<>()).add(c);
+                    }
+                }
             }
+            List<Rebalancer.Move> moves = new ArrayList<>(result.moves());
+            moves.sort(Comparator.comparingDouble((Rebalancer.Move m) -> -planned.get(m.conversationId()).getEffectivePriority())
+                    .thenComparingLong(m -> -planned.get(m.conversationId()).getWaitedSeconds())
+                    .thenComparing(Rebalancer.Move::conversationId));
+            for (Rebalancer.Move m : moves) {
+                if (m.fromAgentId() != null) {
+                    takeBack.put(m.conversationId(), m.fromAgentId());
+                }
+                if (m.toAgentId() != null) {
+                    places.put(m.conversationId(), m.toAgentId());
+                }
+            }
+        }
+
+        /** Logs every change as a REBALANCED decision and publishes its events; returns the explanations. */
+        List<String> record(Dispatcher.Replanned r, String score, long solveMillis) {
+            String prefix = "rebalanced (score " + score + ", solved in " + solveMillis + " ms): ";
+            Map<String, String> takenFrom = new HashMap<>();
+            r.takenBack().forEach(t -> takenFrom.put(t.conversation().id(), t.fromAgentId()));
+            Set<String> handled = new HashSet<>();
+            List<String> explanations = new ArrayList<>();
+            for (Assignment a : r.asPlanned()) {
+                String id = a.conversation().id();
+                PlanConversation c = planned.get(id);
+                String why = Rebalancer.explain(c, agentsById.get(a.agentId()),
+                        c.getCurrentAgentId() == null ? null : agentsById.get(c.getCurrentAgentId()), plannedLoad);
+                asPlanned++;
+                handled.add(id);
+                placed(a, takenFrom.get(id), prefix, why, explanations);
+            }
+            for (Assignment a : r.otherwise().assignments()) {
+                String id = a.conversation().id();
+                String plannedTo = places.get(id);
+                String why;
+                if (plannedTo != null) {
+                    why = "planned for agent " + plannedTo + ", who could no longer take it when the plan was applied;"
+                            + " dispatched as usual to agent " + a.agentId();
+                    notAsPlanned++;
+                } else if (takenFrom.containsKey(id)) {
+                    why = "offer to agent " + takenFrom.get(id) + " taken back to the queue as planned; agent " + a.agentId()
+                            + " had room for it when the plan was applied, so the dispatcher offered it there";
+                    notAsPlanned++;
+                } else {
+                    why = "dispatched as usual to agent " + a.agentId() + ", whose place the plan freed";
+                    freedForOthers++;
+                }
+                handled.add(id);
+                placed(a, takenFrom.get(id), prefix, why, explanations);
+            }
+            for (Dispatcher.TakenBack t : r.takenBack()) {
+                String id = t.conversation().id();
+                if (handled.contains(id)) {
+                    continue;
+                }
+                PlanConversation c = planned.get(id);
+                String plannedTo = places.get(id);
+                String why;
+                if (plannedTo == null) {
+                    why = Rebalancer.explainBackToQueue(c, agentsById.get(t.fromAgentId()),
+                            takers.getOrDefault(t.fromAgentId(), List.of()));
+                    asPlanned++;
+                } else {
+                    why = "offer to agent " + t.fromAgentId() + " taken back; planned for agent " + plannedTo
+                            + ", who could no longer take it when the plan was applied; waits in the queue, keeping its age";
+                    notAsPlanned++;
+                }
+                ConversationRecord back = t.conversation();
+                explanations.add(id + " " + why);
+                decisions.append(new DecisionRecord(Ids.newId(), DecisionKind.REBALANCED, clock.instant(), id,
+                        back.rulesetVersion(), DecisionInputs.of(back), List.of(), back.plan(), List.of(), null, "queued",
+                        prefix + why, 0));
+                events.publish(new RoutingEvent(RoutingEvent.OFFER_REVOKED, id, t.fromAgentId(), clock.instant(),
+                        Map.of("queue", back.plan().queue(), "rebalanced", true, "reason", why)));
+            }
+            return explanations;
+        }
+
+        private void placed(Assignment a, String takenFrom, String prefix, String why, List<String> explanations) {
+            String id = a.conversation().id();
             boolean offered = a.conversation().status() == ConversationStatus.OFFERED;
             explanations.add(id + " " + why);
             decisions.append(new DecisionRecord(Ids.newId(), DecisionKind.REBALANCED, clock.instant(), id,
                     a.conversation().rulesetVersion(), DecisionInputs.of(a.conversation()), List.of(), a.conversation().plan(),
-                    a.candidates(), a.agentId(), offered ? "offered" : "assigned",
-                    "rebalanced (score " + score + ", solved in " + result.millis() + " ms): " + why, a.decisionNanos() / 1000));
-            events.publish(new RoutingEvent(offered ? RoutingEvent.OFFERED : RoutingEvent.ACCEPTED, id,
-                    a.agentId(), clock.instant(), Map.of("queue", a.conversation().plan().queue(), "rebalanced", true)));
-        }
-        if (!applied.isEmpty()) {
-            durability.awaitDurable();
-        }
-        String note;
-        if (result.moves().isEmpty()) {
-            note = "the current plan is already the best found";
-        } else {
-            note = asPlanned + " of " + result.moves().size() + " planned moves applied";
-            if (ordered.size() < result.moves().size()) {
-                note += "; " + (result.moves().size() - ordered.size()) + " left out (they need a place that only a"
-                        + " swap between full agents, or an offer taken back to the queue, would free; the dispatcher"
-                        + " applies neither)";
+                    a.candidates(), a.agentId(), offered ? "offered" : "assigned", prefix + why, a.decisionNanos() / 1000));
+            if (takenFrom != null) {
+                events.publish(new RoutingEvent(RoutingEvent.OFFER_REVOKED, id, takenFrom, clock.instant(),
+                        Map.of("queue", a.conversation().plan().queue(), "rebalanced", true, "reason",
+                                "re-offered to agent " + a.agentId())));
             }
-            if (applied.assignments().size() > asPlanned) {
-                note += "; " + (applied.assignments().size() - asPlanned) + " other placements made by the dispatcher";
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("queue", a.conversation().plan().queue());
+            data.put("rebalanced", true);
+            if (offered && a.conversation().progress().offerExpiresAt() != null) {
+                data.put("offerExpiresAt", a.conversation().progress().offerExpiresAt().toString());
             }
+            events.publish(new RoutingEvent(offered ? RoutingEvent.OFFERED : RoutingEvent.ACCEPTED, id, a.agentId(),
+                    clock.instant(), data));
         }
-        return new Report(now, true, note, snapshot.movable().size(), applied.assignments().size(), score,
-                result.millis(), explanations);
-    }
-
-    /**
-     * The planned moves in an order the dispatcher can apply one at a time, each finding a free
-     * place on its agent: {@link Dispatcher#place} takes a moved offer off its agent and claims the
-     * new agent in one step, so a move onto an agent who is full until another move frees it must
-     * come after that move. Moves that find no place in any order (a swap or a cycle between full
-     * agents, or room the plan expected from an offer it would send back to the queue, which is
-     * not applied) are left out: applied anyway, the dispatcher would only offer those conversations
-     * again to whoever is free, usually where they were.
-     */
-    static List<Rebalancer.Move> applicableInOrder(List<Rebalancer.Move> moves, RebalancePlan problem) {
-        Map<String, PlanAgent> agents = new HashMap<>();
-        problem.getAgents().forEach(a -> agents.put(a.id(), a));
-        Map<String, PlanConversation> conversations = new HashMap<>();
-        problem.getConversations().forEach(c -> conversations.put(c.getId(), c));
-        // Places and units left on each agent now: what the solver saw, less the offers still out.
-        Map<String, Map<String, Integer>> places = new HashMap<>();
-        Map<String, Integer> units = new HashMap<>();
-        for (PlanAgent a : problem.getAgents()) {
-            places.put(a.id(), new HashMap<>(a.freePlaces()));
-            units.put(a.id(), a.freeUnits());
-        }
-        for (PlanConversation c : problem.getConversations()) {
-            if (c.getCurrentAgentId() != null && agents.containsKey(c.getCurrentAgentId())) {
-                places.get(c.getCurrentAgentId()).merge(c.getChannel(), -1, Integer::sum);
-                units.merge(c.getCurrentAgentId(), -c.getUnits(), Integer::sum);
-            }
-        }
-        List<Rebalancer.Move> pending = new ArrayList<>(moves);
-        List<Rebalancer.Move> ordered = new ArrayList<>(moves.size());
-        boolean progress = true;
-        while (progress && !pending.isEmpty()) {
-            progress = false;
-            for (var it = pending.iterator(); it.hasNext(); ) {
-                Rebalancer.Move m = it.next();
-                PlanConversation c = conversations.get(m.conversationId());
-                if (c == null || !agents.containsKey(m.toAgentId())) {
-                    it.remove();
-                    continue;
-                }
-                String from = agents.containsKey(c.getCurrentAgentId()) ? c.getCurrentAgentId() : null;
-                if (places.get(m.toAgentId()).getOrDefault(c.getChannel(), 0) < 1
-                        || units.get(m.toAgentId()) < c.getUnits()) {
-                    continue;
-                }
-                places.get(m.toAgentId()).merge(c.getChannel(), -1, Integer::sum);
-                units.merge(m.toAgentId(), -c.getUnits(), Integer::sum);
-                if (from != null) {
-                    places.get(from).merge(c.getChannel(), 1, Integer::sum);
-                    units.merge(from, c.getUnits(), Integer::sum);
-                }
-                ordered.add(m);
-                it.remove();
-                progress = true;
-            }
-        }
-        return ordered;
     }
 
     /** The solver's picture: agents with what they have left besides movable work, and the movable conversations. */
@@ -253,11 +301,16 @@ public final class RebalanceService {
         Map<String, PlanAgent> byId = new HashMap<>();
         agents.forEach(a -> byId.put(a.id(), a));
         List<PlanConversation> conversations = new ArrayList<>();
-        for (Dispatcher.Movable m : snapshot.movable()) {
+        // Highest effective priority first: the order construction places them in, as the dispatcher would.
+        List<Dispatcher.Movable> movable = new ArrayList<>(snapshot.movable());
+        movable.sort(Comparator.comparingDouble((Dispatcher.Movable m) -> -m.effectivePriority())
+                .thenComparingLong(m -> -m.waitedSeconds()).thenComparing(m -> m.conversation().id()));
+        for (Dispatcher.Movable m : movable) {
             var r = m.requirements();
             PlanConversation c = new PlanConversation(m.conversation().id(), r.channel(), r.units(), r.skills(),
-                    r.language(), r.team(), r.servedBy(), r.excluded(), m.conversation().plan().preferredAgentId(),
-                    m.conversation().plan().priority(), m.waitedSeconds(), m.conversation().plan().intent(), m.offeredTo());
+                    r.language(), r.team(), r.servedBy(), r.excluded(), r.onlyAgent(),
+                    m.conversation().plan().preferredAgentId(), m.conversation().plan().priority(), m.effectivePriority(),
+                    m.waitedSeconds(), m.conversation().plan().intent(), m.offeredTo());
             c.setAgent(m.offeredTo() == null ? null : byId.get(m.offeredTo())); // warm start from the current plan
             conversations.add(c);
         }

@@ -3,15 +3,23 @@ package io.convrouter.rebalance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import org.optaplanner.core.api.score.buildin.hardmediumsoftlong.HardMediumSoftLongScore;
 import org.optaplanner.core.api.solver.Solver;
 import org.optaplanner.core.api.solver.SolverFactory;
 import org.optaplanner.core.config.constructionheuristic.ConstructionHeuristicPhaseConfig;
+import org.optaplanner.core.config.heuristic.selector.move.composite.UnionMoveSelectorConfig;
+import org.optaplanner.core.config.heuristic.selector.move.factory.MoveIteratorFactoryConfig;
+import org.optaplanner.core.config.heuristic.selector.move.generic.ChangeMoveSelectorConfig;
+import org.optaplanner.core.config.heuristic.selector.move.generic.SwapMoveSelectorConfig;
 import org.optaplanner.core.config.localsearch.LocalSearchPhaseConfig;
 import org.optaplanner.core.config.localsearch.LocalSearchType;
+import org.optaplanner.core.config.phase.PhaseConfig;
 import org.optaplanner.core.config.solver.EnvironmentMode;
 import org.optaplanner.core.config.solver.SolverConfig;
 import org.optaplanner.core.config.solver.termination.TerminationConfig;
@@ -23,7 +31,8 @@ import org.optaplanner.core.config.solver.termination.TerminationConfig;
  */
 public final class Rebalancer {
 
-    private final SolverFactory<RebalancePlan> factory;
+    private final SolverFactory<RebalancePlan> constructThenSearch;
+    private final SolverFactory<RebalancePlan> searchOnly;
 
     /**
      * {@code timeLimit} caps a solve; it also stops after {@code unimprovedSteps} local-search
@@ -32,41 +41,88 @@ public final class Rebalancer {
      * ({@link StalledStepTermination}: with one or two movable conversations tabu search gets stuck).
      */
     public Rebalancer(Duration timeLimit, int unimprovedSteps) {
-        SolverConfig config = new SolverConfig()
+        this.constructThenSearch = SolverFactory.create(config(timeLimit, unimprovedSteps, true));
+        this.searchOnly = SolverFactory.create(config(timeLimit, unimprovedSteps, false));
+    }
+
+    private static SolverConfig config(Duration timeLimit, int unimprovedSteps, boolean construct) {
+        // Tabu search takes the best non-tabu move even when it is worse, which late acceptance
+        // (the default) does not: freeing an expert for a harder conversation needs such a step.
+        LocalSearchPhaseConfig search = new LocalSearchPhaseConfig().withLocalSearchType(LocalSearchType.TABU_SEARCH)
+                .withMoveSelectorConfig(moves())
+                .withTerminationConfig(new TerminationConfig().withUnimprovedStepCountLimit(unimprovedSteps)
+                        .withTerminationClass(StalledStepTermination.class));
+        return new SolverConfig()
                 .withSolutionClass(RebalancePlan.class)
                 .withEntityClasses(PlanConversation.class)
                 .withConstraintProviderClass(RebalanceConstraints.class)
                 .withEnvironmentMode(EnvironmentMode.REPRODUCIBLE)
-                // Tabu search takes the best non-tabu move even when it is worse, which late acceptance
-                // (the default) does not: freeing an expert for a harder conversation needs such a step.
-                .withPhases(new ConstructionHeuristicPhaseConfig(),
-                        new LocalSearchPhaseConfig().withLocalSearchType(LocalSearchType.TABU_SEARCH)
-                                .withTerminationConfig(new TerminationConfig().withUnimprovedStepCountLimit(unimprovedSteps)
-                                        .withTerminationClass(StalledStepTermination.class)))
+                .withPhases(construct ? new PhaseConfig<?>[] {new ConstructionHeuristicPhaseConfig(), search}
+                        : new PhaseConfig<?>[] {search})
                 .withTerminationConfig(new TerminationConfig().withSpentLimit(timeLimit));
-        this.factory = SolverFactory.create(config);
     }
 
-    /** A conversation to move: from the agent it is offered to (null: waiting) to the planned agent. */
+    /**
+     * Whether construction could place anything: some waiting conversation has an eligible agent
+     * with room in the starting plan. Construction tries every candidate agent of every waiting
+     * conversation; after the dispatcher (which never leaves a conversation waiting while an
+     * eligible agent has room) every try breaks capacity, and at a peak that would spend the whole
+     * time limit finding nothing.
+     */
+    static boolean roomForTheWaiting(RebalancePlan problem) {
+        Map<PlanAgent, Map<String, Integer>> places = new IdentityHashMap<>();
+        Map<PlanAgent, Integer> units = new IdentityHashMap<>();
+        for (PlanConversation c : problem.getConversations()) {
+            if (c.getAgent() != null) {
+                places.computeIfAbsent(c.getAgent(), k -> new HashMap<>()).merge(c.getChannel(), 1, Integer::sum);
+                units.merge(c.getAgent(), c.getUnits(), Integer::sum);
+            }
+        }
+        for (PlanConversation c : problem.getConversations()) {
+            if (c.getAgent() != null || c.getEligibleAgents() == null) {
+                continue;
+            }
+            for (PlanAgent a : c.getEligibleAgents()) {
+                if (places.getOrDefault(a, Map.of()).getOrDefault(c.getChannel(), 0) < a.freeOn(c.getChannel())
+                        && units.getOrDefault(a, 0) + c.getUnits() <= a.freeUnits()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Change and swap moves, and as often as both together, {@link MakeRoomMoveFactory}'s moves that
+     * give a conversation a full agent's place and move the displaced one on. (By default a union
+     * draws its moves in proportion to how many there are, so swaps, n squared, would crowd out the rest.)
+     */
+    static UnionMoveSelectorConfig moves() {
+        return new UnionMoveSelectorConfig(List.of(
+                new ChangeMoveSelectorConfig().withFixedProbabilityWeight(1.0),
+                new SwapMoveSelectorConfig().withFixedProbabilityWeight(1.0),
+                new MoveIteratorFactoryConfig().withMoveIteratorFactoryClass(MakeRoomMoveFactory.class)
+                        .withFixedProbabilityWeight(2.0)));
+    }
+
+    /**
+     * A conversation to move: from the agent it is offered to (null: waiting) to the planned agent
+     * (null: an offer taken back to the queue).
+     */
     public record Move(String conversationId, String fromAgentId, String toAgentId) {}
 
     public record Result(RebalancePlan best, HardMediumSoftLongScore score, List<Move> moves, long millis) {}
 
     public Result solve(RebalancePlan problem) {
-        Map<String, String> before = new HashMap<>();
-        for (PlanConversation c : problem.getConversations()) {
-            before.put(c.getId(), c.getAgent() == null ? null : c.getAgent().id());
-        }
         long start = System.nanoTime();
-        Solver<RebalancePlan> solver = factory.buildSolver();
+        Solver<RebalancePlan> solver = (roomForTheWaiting(problem) ? constructThenSearch : searchOnly).buildSolver();
         RebalancePlan best = solver.solve(problem);
         long millis = (System.nanoTime() - start) / 1_000_000;
         List<Move> moves = new ArrayList<>();
         if (best.getScore() != null && best.getScore().hardScore() == 0) {
             for (PlanConversation c : best.getConversations()) {
                 String to = c.getAgent() == null ? null : c.getAgent().id();
-                String from = before.get(c.getId());
-                if (to != null && !to.equals(from)) {
+                if (!Objects.equals(to, c.getCurrentAgentId())) {
                     moves.add(new Move(c.getId(), c.getCurrentAgentId(), to));
                 }
             }
@@ -96,6 +152,30 @@ public final class Rebalancer {
         if (to.id().equals(c.getPreferredAgentId())) {
             sb.append("; the customer's preferred agent");
         }
+        sb.append("; ").append(priorityInWords(c));
         return sb.toString();
+    }
+
+    /**
+     * Why an offer goes back to the queue: the agent's place goes to conversations that weigh more
+     * (or the agent can no longer take it).
+     */
+    public static String explainBackToQueue(PlanConversation c, PlanAgent from, List<PlanConversation> takers) {
+        StringBuilder sb = new StringBuilder("offer to agent ").append(c.getCurrentAgentId())
+                .append(" taken back to the queue, where it keeps its age (").append(priorityInWords(c)).append(")");
+        if (from == null || takers.isEmpty()) {
+            return sb.append(": agent ").append(c.getCurrentAgentId()).append(" can no longer take it").toString();
+        }
+        sb.append(": agent ").append(from.id()).append("'s place goes to ");
+        for (int i = 0; i < takers.size(); i++) {
+            PlanConversation t = takers.get(i);
+            sb.append(i == 0 ? "" : ", ").append(t.getId()).append(" (").append(priorityInWords(t)).append(')');
+        }
+        return sb.toString();
+    }
+
+    private static String priorityInWords(PlanConversation c) {
+        return String.format(Locale.ROOT, "priority %d, %.1f with %d min waited", c.getPriority(),
+                c.getEffectivePriority(), c.getWaitedSeconds() / 60);
     }
 }

@@ -8,36 +8,41 @@ import org.optaplanner.core.impl.solver.termination.Termination;
 import org.optaplanner.core.impl.solver.thread.ChildThreadType;
 
 /**
- * Ends local search when one step has evaluated {@link #STALLED_MOVES} moves without taking any.
+ * Ends local search when one step has looked at {@link #STALLED_MOVES} moves without taking any.
  *
  * <p>Local search draws moves at random without end and takes a step once the forager has enough
  * accepted ones (tabu search: 1,000). With one or two movable conversations, every move soon
  * touches an entity that is tabu, none is accepted, no step is ever taken, and the unimproved
  * step count cannot end the phase: the solver would run to its time limit on every small
- * rebalance. A step that has evaluated this many moves without accepting any is stuck for good
+ * rebalance. A step that has looked at this many moves without accepting any is stuck for good
  * (tabu status only expires with steps), so the phase ends there. Counted in moves, not time, like
  * the unimproved step count.
+ *
+ * <p>Moves are counted as local search asks this termination after each one, not by score
+ * calculations: with each conversation limited to its eligible agents most drawn moves are not
+ * doable (a swap to an agent the other conversation may not have) and are skipped unscored.
  */
 public final class StalledStepTermination<S> extends AbstractTermination<S> {
 
     /** Twenty times what a tabu search step needs when moves are accepted. */
     static final long STALLED_MOVES = 20_000;
 
-    private long countAtLastStep;
+    private long movesSinceLastStep;
 
     @Override
     public void phaseStarted(AbstractPhaseScope<S> phaseScope) {
-        countAtLastStep = phaseScope.getSolverScope().getScoreCalculationCount();
+        movesSinceLastStep = 0;
     }
 
     @Override
     public void stepEnded(AbstractStepScope<S> stepScope) {
-        countAtLastStep = stepScope.getPhaseScope().getSolverScope().getScoreCalculationCount();
+        movesSinceLastStep = 0;
     }
 
+    /** Asked after every move local search looks at (and once before each step). */
     @Override
     public boolean isPhaseTerminated(AbstractPhaseScope<S> phaseScope) {
-        return phaseScope.getSolverScope().getScoreCalculationCount() - countAtLastStep >= STALLED_MOVES;
+        return ++movesSinceLastStep >= STALLED_MOVES;
     }
 
     @Override

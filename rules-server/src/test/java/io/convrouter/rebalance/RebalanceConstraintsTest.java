@@ -101,6 +101,14 @@ class RebalanceConstraintsTest {
     }
 
     @Test
+    void eligibleAgent_anyAgentButTheStickyOneIsPenalizedWhileTheStickyWindowIsOpen() {
+        PlanConversation elsewhere = conversation("elsewhere").only("li").on(agent("wang"));
+        PlanConversation withHer = conversation("with-her").only("li").on(agent("li"));
+
+        verifier.verifyThat(RebalanceConstraints::eligibleAgent).given(elsewhere, withHer).penalizesBy(1);
+    }
+
+    @Test
     void eligibleAgent_severalCausesAtOnceStillCountAsOneIneligibleAgent() {
         PlanConversation c = conversation("c1").team("vip-desk").declinedBy("a")
                 .on(agent("a").unavailable().teams().queues("sales"));
@@ -169,22 +177,39 @@ class RebalanceConstraintsTest {
     // ---------------------------------------------------------------- medium: left waiting
 
     @Test
-    void conversationsLeftWaiting_penalizesEachWaitingConversationByPriorityAndMinutesWaited() {
-        // (1 + priority) x (1 + whole minutes waited)
-        PlanConversation vip = conversation("vip").priority(90).waited(150).waiting(); // 91 x 3 = 273
-        PlanConversation fresh = conversation("fresh").priority(20).waited(59).waiting(); // 21 x 1 = 21
-        PlanConversation zero = conversation("zero").priority(0).waited(0).waiting(); // 1 x 1 = 1
+    void conversationsLeftWaiting_penalizesEachWaitingConversationBy16TimesTwoToTheEffectivePriorityOver10() {
+        // Without aging the effective priority is the priority: 16 x 2^9 + 16 x 2^2 + 16 x 2^0.
+        PlanConversation vip = conversation("vip").priority(90).aging(0).waited(150).waiting(); // 8,192
+        PlanConversation fresh = conversation("fresh").priority(20).aging(0).waited(59).waiting(); // 64
+        PlanConversation zero = conversation("zero").priority(0).waited(0).waiting(); // 16
 
         verifier.verifyThat(RebalanceConstraints::conversationsLeftWaiting).given(vip, fresh, zero)
-                .penalizesBy(295);
+                .penalizesBy(8_272);
     }
 
     @Test
-    void conversationsLeftWaiting_aHigherPriorityAndALongerWaitWeighMore() {
-        assertThat(conversation("a").priority(90).waited(0).build().waitingWeight())
-                .isGreaterThan(conversation("b").priority(50).waited(0).build().waitingWeight());
-        assertThat(conversation("a").priority(50).waited(600).build().waitingWeight())
-                .isGreaterThan(conversation("b").priority(50).waited(60).build().waitingWeight());
+    void conversationsLeftWaiting_agingRaisesTheWeightAsTheQueueRaisesThePriority() {
+        // Priority 20 after 10 minutes at 1 point a minute, or after 2 minutes at 5 a minute: 30 -> 16 x 2^3.
+        PlanConversation slow = conversation("slow").priority(20).aging(1).waited(600).waiting();
+        PlanConversation fast = conversation("fast").priority(20).aging(5).waited(120).waiting();
+
+        verifier.verifyThat(RebalanceConstraints::conversationsLeftWaiting).given(slow, fast).penalizesBy(2 * 128);
+    }
+
+    @Test
+    void conversationsLeftWaiting_weighsInTheDispatchersQueueOrder() {
+        // The dispatcher serves the higher effective priority first: so must the waiting weight rank them.
+        PlanConversation vip = conversation("vip").priority(90).waited(0).build(); // 90
+        PlanConversation longWait = conversation("long").priority(40).waited(15 * 60).build(); // 55
+        PlanConversation aged = conversation("aged").priority(20).waited(80 * 60).build(); // 100: ahead of the VIP
+        assertThat(vip.getEffectivePriority()).isEqualTo(90.0);
+        assertThat(longWait.getEffectivePriority()).isEqualTo(55.0);
+        assertThat(vip.waitingWeight()).isGreaterThan(longWait.waitingWeight());
+        assertThat(aged.waitingWeight()).isGreaterThan(vip.waitingWeight());
+        // One VIP outweighs every one of a hundred conversations at 20 left waiting instead.
+        assertThat(vip.waitingWeight()).isGreaterThan(100 * conversation("p20").priority(20).build().waitingWeight());
+        // A backlog's weight fits a long even at absurd effective priorities.
+        assertThat(conversation("huge").priority(1_000_000).build().waitingWeight()).isLessThan(Long.MAX_VALUE / 100_000);
     }
 
     @Test
@@ -306,11 +331,11 @@ class RebalanceConstraintsTest {
     void weights_eachConstraintScoresOnItsLevelWithItsWeight() {
         PlanAgent a = agent("a").skill("refund", 2).performance("refund", 0.5).build();
         // On a: refund 2 for 4 (2 hard), and a moved offer (15 soft), load 1 (1 soft),
-        // performance 10 soft. Waiting: priority 50, 2 minutes: 51 x 3 = 153 medium.
+        // performance 10 soft. Waiting: priority 50, 2 minutes at 1 point a minute: 16 x 2^5.2 = 588 medium.
         PlanConversation short2 = conversation("short").skill("refund", 4).offeredTo("b").on(a);
         PlanConversation waiting = conversation("waiting").priority(50).waited(120).waiting();
 
-        verifier.verifyThat().given(short2, waiting).scores(HardMediumSoftLongScore.of(-2, -153, -15 - 1 + 10));
+        verifier.verifyThat().given(short2, waiting).scores(HardMediumSoftLongScore.of(-2, -588, -15 - 1 + 10));
     }
 
     @Test
@@ -341,6 +366,123 @@ class RebalanceConstraintsTest {
         Map<String, Integer> load = new HashMap<>();
         r.best().getConversations().forEach(c -> load.merge(c.getAgent().id(), 1, Integer::sum));
         assertThat(load).containsEntry("busy", 1).containsEntry("idle", 3);
+    }
+
+    // ---------------------------------------------------------------- candidate agents (the entity value range)
+
+    @Test
+    void eachConversationIsOfferedOnlyTheAgentsItIsEligibleFor() {
+        PlanConversation c = conversation("c1").skill("refund", 3).language("zh").team("vip-desk").servedBy("after-sales")
+                .declinedBy("declined").channel("email").units(500).build();
+        List<PlanAgent> agents = List.of(
+                agent("ok").teams("vip-desk").queues("after-sales").free("email", 1).freeUnits(500).build(),
+                agent("also-ok").skill("refund", 5).languages("zh-CN").teams("vip-desk", "senior").free("email", 3).build(),
+                agent("away").unavailable().teams("vip-desk").free("email", 1).build(),
+                agent("declined").teams("vip-desk").free("email", 1).build(),
+                agent("other-team").teams("senior").free("email", 1).build(),
+                agent("other-queue").teams("vip-desk").queues("sales").free("email", 1).build(),
+                agent("english").languages("en").teams("vip-desk").free("email", 1).build(),
+                agent("junior").skill("refund", 2).teams("vip-desk").free("email", 1).build(),
+                agent("no-email").teams("vip-desk").free("web", 5).build(),
+                agent("email-full").teams("vip-desk").free("email", 0).free("web", 2).build(),
+                agent("no-units").teams("vip-desk").free("email", 1).freeUnits(499).build());
+
+        new RebalancePlan(agents, List.of(c));
+
+        assertThat(c.getEligibleAgents()).extracting(PlanAgent::id).containsExactly("ok", "also-ok");
+    }
+
+    @Test
+    void whileTheStickyWindowIsOpenTheOnlyCandidateIsTheStickyAgent() {
+        PlanConversation c = conversation("c1").only("li").build();
+
+        new RebalancePlan(List.of(agent("wang").build(), agent("li").build()), List.of(c));
+
+        assertThat(c.getEligibleAgents()).extracting(PlanAgent::id).containsExactly("li");
+    }
+
+    @Test
+    void theSolverOnlyPlacesConversationsWithAgentsTheyAreEligibleFor() {
+        // 40 agents, one of whom speaks en: the en conversation goes to her or waits, never elsewhere,
+        // even though every other agent is idle and a better skill match.
+        List<PlanAgent> agents = new ArrayList<>();
+        for (int i = 0; i < 39; i++) {
+            agents.add(agent("zh-" + i).skill("refund", 5).build());
+        }
+        agents.add(agent("en").languages("en").free("web", 1).build());
+        PlanConversation first = conversation("first").language("en").priority(90).waiting();
+        PlanConversation second = conversation("second").language("en").priority(20).waiting();
+
+        Rebalancer.Result r = new Rebalancer(Duration.ofSeconds(30), 50)
+                .solve(new RebalancePlan(agents, List.of(second, first)));
+
+        assertThat(first.getEligibleAgents()).extracting(PlanAgent::id).containsExactly("en");
+        assertThat(r.score().hardScore()).isZero();
+        Map<String, String> placed = new HashMap<>();
+        r.best().getConversations().forEach(c -> placed.put(c.getId(), c.getAgent() == null ? null : c.getAgent().id()));
+        assertThat(placed).containsEntry("first", "en").containsEntry("second", null);
+    }
+
+    @Test
+    void constructionRunsOnlyWhenAWaitingConversationHasAnEligibleAgentWithRoom() {
+        PlanAgent full = agent("full").free("web", 1).build();
+        PlanAgent other = agent("other").languages("en").free("web", 1).build();
+        PlanConversation holding = conversation("holding").offeredTo("full").on(full);
+        PlanConversation waiting = conversation("waiting").waiting(); // zh: only "full" is eligible
+
+        assertThat(Rebalancer.roomForTheWaiting(new RebalancePlan(List.of(full, other), List.of(holding, waiting))))
+                .as("its only agent is full, as the dispatcher leaves a peak").isFalse();
+        PlanConversation english = conversation("english").language("en").waiting();
+        assertThat(Rebalancer.roomForTheWaiting(new RebalancePlan(List.of(full, other), List.of(holding, english))))
+                .as("an agent with room").isTrue();
+    }
+
+    // ---------------------------------------------------------------- waiting weight against the dispatcher's order
+
+    @Test
+    void givenOnePlaceTheSolverServesTheConversationTheDispatchersQueueServesFirst() {
+        // A VIP who just arrived (90) and a priority-40 conversation waiting 15 minutes (40 + 15 = 55):
+        // the queue serves the VIP; and a priority-20 one waiting 80 minutes (100) before both.
+        assertThat(onePlaceGoesTo(conversation("vip").priority(90).waited(0),
+                conversation("long-wait").priority(40).waited(15 * 60))).isEqualTo("vip");
+        assertThat(onePlaceGoesTo(conversation("vip").priority(90).waited(0),
+                conversation("aged").priority(20).waited(80 * 60))).isEqualTo("aged");
+        // Even against an offer already out (moving it costs stability) and a better skill match.
+        PlanAgent desk = agent("desk").skill("refund", 5).free("web", 1).build();
+        PlanConversation offered = conversation("offered").priority(40).waited(15 * 60).offeredTo("desk").on(desk);
+        PlanConversation vip = conversation("vip").priority(90).skill("refund", 5).waiting();
+        Rebalancer.Result r = new Rebalancer(Duration.ofSeconds(30), 50).solve(new RebalancePlan(List.of(desk),
+                List.of(offered, vip)));
+        assertThat(r.moves()).containsExactlyInAnyOrder(new Rebalancer.Move("offered", "desk", null),
+                new Rebalancer.Move("vip", null, "desk"));
+    }
+
+    @Test
+    void theSolverGivesUpAHigherPriorityOnlyForManyLowerOnesThatTheSamePlaceHolds() {
+        // One agent with two email places and one chat unit: a chat at 60, or two emails at 55 (half a
+        // unit each). 16 x 2^6 = 1,024 against 2 x 16 x 2^5.5 = 1,448: two emails, whose gap is under 10
+        // points. At 45 (2 x 16 x 2^4.5 = 724) the chat wins.
+        assertThat(chatOrTwoEmails(55)).containsExactlyInAnyOrder("email-1", "email-2");
+        assertThat(chatOrTwoEmails(45)).containsExactly("chat");
+    }
+
+    private static String onePlaceGoesTo(ConversationBuilder a, ConversationBuilder b) {
+        PlanAgent desk = agent("desk").free("web", 1).build();
+        Rebalancer.Result r = new Rebalancer(Duration.ofSeconds(30), 50)
+                .solve(new RebalancePlan(List.of(desk), List.of(a.waiting(), b.waiting())));
+        return r.best().getConversations().stream().filter(c -> c.getAgent() != null).map(PlanConversation::getId)
+                .findFirst().orElse(null);
+    }
+
+    private static List<String> chatOrTwoEmails(int emailPriority) {
+        PlanAgent desk = agent("desk").free("web", 1).free("email", 2).freeUnits(1000).build();
+        PlanConversation chat = conversation("chat").channel("web").units(1000).priority(60).aging(0).waiting();
+        PlanConversation e1 = conversation("email-1").channel("email").units(500).priority(emailPriority).aging(0).waiting();
+        PlanConversation e2 = conversation("email-2").channel("email").units(500).priority(emailPriority).aging(0).waiting();
+        Rebalancer.Result r = new Rebalancer(Duration.ofSeconds(30), 50)
+                .solve(new RebalancePlan(List.of(desk), List.of(chat, e1, e2)));
+        assertThat(r.score().hardScore()).isZero();
+        return r.best().getConversations().stream().filter(c -> c.getAgent() != null).map(PlanConversation::getId).toList();
     }
 
     // ================================================================ builders
@@ -385,7 +527,8 @@ class RebalanceConstraintsTest {
 
     /**
      * A conversation: web, 1 unit (1,000 milli-units), needs refund 3, zh, no team, queue after-sales,
-     * no one declined, no preferred agent, priority 50, waited 0 s, intent refund, not offered.
+     * no one declined, no sticky agent, no preferred agent, priority 50, waited 0 s, queue aging 1 point a
+     * minute, intent refund, not offered.
      */
     static ConversationBuilder conversation(String id) {
         return new ConversationBuilder(id);
@@ -400,9 +543,11 @@ class RebalanceConstraintsTest {
         private String team;
         private Set<String> servedBy = Set.of("after-sales");
         private Set<String> declinedBy = Set.of();
+        private String only;
         private String preferred;
         private int priority = 50;
         private long waited;
+        private double agingPerMinute = 1.0;
         private String intent = "refund";
         private String offeredTo;
 
@@ -418,15 +563,18 @@ class RebalanceConstraintsTest {
         ConversationBuilder team(String t) { team = t; return this; }
         ConversationBuilder servedBy(String... q) { servedBy = new LinkedHashSet<>(List.of(q)); return this; }
         ConversationBuilder declinedBy(String... a) { declinedBy = new LinkedHashSet<>(List.of(a)); return this; }
+        ConversationBuilder only(String a) { only = a; return this; }
         ConversationBuilder preferred(String a) { preferred = a; return this; }
+        ConversationBuilder aging(double pointsPerMinute) { agingPerMinute = pointsPerMinute; return this; }
         ConversationBuilder priority(int p) { priority = p; return this; }
         ConversationBuilder waited(long seconds) { waited = seconds; return this; }
         ConversationBuilder intent(String i) { intent = i; return this; }
         ConversationBuilder offeredTo(String a) { offeredTo = a; return this; }
 
         PlanConversation build() {
-            return new PlanConversation(id, channel, units, skills, language, team, servedBy, declinedBy, preferred,
-                    priority, waited, intent, offeredTo);
+            // Effective priority as the dispatcher's queue computes it: priority + aging x minutes waited.
+            return new PlanConversation(id, channel, units, skills, language, team, servedBy, declinedBy, only, preferred,
+                    priority, priority + agingPerMinute * waited / 60.0, waited, intent, offeredTo);
         }
 
         PlanConversation on(AgentBuilder a) {

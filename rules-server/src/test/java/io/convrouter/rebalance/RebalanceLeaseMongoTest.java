@@ -88,6 +88,19 @@ class RebalanceLeaseMongoTest {
     }
 
     @Test
+    void theHolderRenewingAtTheSameInstantStillHoldsTheLease() {
+        MongoRebalanceLease a = new MongoRebalanceLease(instance());
+        MongoRebalanceLease b = new MongoRebalanceLease(instance());
+        assertThat(a.acquire("a", T0, TTL)).isTrue();
+
+        // The same holder and expiry are written again: nothing changes in the document.
+        assertThat(a.acquire("a", T0, TTL)).as("renewed at the same instant").isTrue();
+
+        assertThat(lease(instance()).getString("holder")).isEqualTo("a");
+        assertThat(b.acquire("b", T0.plusSeconds(1), TTL)).isFalse();
+    }
+
+    @Test
     void onceTheLeaseLapsesAnotherInstanceTakesItOverAndTheOldHolderIsOut() {
         MongoRebalanceLease a = new MongoRebalanceLease(instance());
         MongoRebalanceLease b = new MongoRebalanceLease(instance());

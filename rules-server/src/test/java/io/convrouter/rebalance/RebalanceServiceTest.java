@@ -101,8 +101,12 @@ class RebalanceServiceTest {
         assertThat(hard.chosenAgentId()).isEqualTo("expert");
         assertThat(hard.reason()).contains("to agent expert: refund level 4 (needs 4);");
         assertThat(report.explanations()).hasSize(2).anySatisfy(e -> assertThat(e).startsWith("hard to agent expert"));
+        // The easy one's offer to the expert is revoked, then it is offered to the junior; the hard one is offered.
         assertThat(events).filteredOn(e -> Boolean.TRUE.equals(e.data().get("rebalanced")))
-                .extracting(RoutingEvent::type).containsOnly(RoutingEvent.OFFERED).hasSize(2);
+                .extracting(RoutingEvent::type, RoutingEvent::conversationId, RoutingEvent::agentId)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(RoutingEvent.OFFER_REVOKED, "easy", "expert"),
+                        org.assertj.core.groups.Tuple.tuple(RoutingEvent.OFFERED, "easy", "junior"),
+                        org.assertj.core.groups.Tuple.tuple(RoutingEvent.OFFERED, "hard", "expert"));
         assertNoAgentOverCapacity();
     }
 
@@ -248,7 +252,7 @@ class RebalanceServiceTest {
     }
 
     @Test
-    void aSwapBetweenFullAgentsIsLeftOutRatherThanReofferedWhereItWas() {
+    void aSwapBetweenFullAgentsIsAppliedByTakingBothOffersBackFirst() {
         offering("most-available");
         agent("x").web(1).online();
         submit("a", plan().preferred("y"));
@@ -256,41 +260,112 @@ class RebalanceServiceTest {
         agent("y").web(1).online();
         submit("b", plan().preferred("x"));
         assertThat(holder("b")).isEqualTo("y");
-        Instant offeredUntil = conversationStore.find("a").orElseThrow().progress().offerExpiresAt();
+        Instant queuedA = conversationStore.find("a").orElseThrow().queuedAt();
         later(5);
 
         RebalanceService.Report report = service("one").run();
 
-        // Each would rather be with the other agent, but both agents are full: moving one offer at
-        // a time cannot make the swap, so neither offer is touched (nor offered again).
-        assertThat(report.moves()).isZero();
-        assertThat(report.note()).contains("0 of 2 planned moves applied").contains("2 left out");
-        assertOffered("a", "x");
-        assertOffered("b", "y");
-        assertThat(conversationStore.find("a").orElseThrow().progress().offerExpiresAt()).isEqualTo(offeredUntil);
-        assertThat(decisions.all()).isEmpty();
+        // Each would rather be with the other agent and both agents are full: one offer at a time
+        // cannot make the swap, taking both back first can.
+        assertThat(report.plannedMoves()).isEqualTo(2);
+        assertThat(report.moves()).isEqualTo(2);
+        assertThat(report.note()).isEqualTo("2 of 2 planned moves applied");
+        assertOffered("a", "y");
+        assertOffered("b", "x");
+        ConversationRecord a = conversationStore.find("a").orElseThrow();
+        assertThat(a.queuedAt()).as("keeps its age").isEqualTo(queuedA);
+        assertThat(a.progress().declinedBy()).as("a take-back is not a decline").isEmpty();
+        assertThat(a.progress().offerExpiresAt()).as("a fresh offer").isEqualTo(clock.instant().plusSeconds(600));
+        assertThat(onlyRebalanced("a").reason()).contains("to agent y:").contains("agent x had")
+                .contains("the customer's preferred agent");
+        assertThat(events).filteredOn(e -> e.conversationId().equals("a")).extracting(RoutingEvent::type, RoutingEvent::agentId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(RoutingEvent.OFFER_REVOKED, "x"),
+                        org.assertj.core.groups.Tuple.tuple(RoutingEvent.OFFERED, "y"));
+        assertNoAgentOverCapacity();
     }
 
     @Test
-    void theOrderingKeepsChainsAndLeavesOutOnlyWhatCannotFit() {
-        PlanAgent x = RebalanceConstraintsTest.agent("x").free("web", 1).build();
-        PlanAgent y = RebalanceConstraintsTest.agent("y").free("web", 1).build();
-        PlanAgent z = RebalanceConstraintsTest.agent("z").free("web", 1).build();
-        PlanConversation a = RebalanceConstraintsTest.conversation("a").offeredTo("x").on(x); // a: x -> y
-        PlanConversation b = RebalanceConstraintsTest.conversation("b").offeredTo("y").on(y); // b: y -> z
-        PlanConversation w = RebalanceConstraintsTest.conversation("w").waiting(); //            w: -> x
-        RebalancePlan problem = new RebalancePlan(List.of(x, y, z), List.of(a, b, w));
-        List<Rebalancer.Move> planned = List.of(new Rebalancer.Move("w", null, "x"), new Rebalancer.Move("a", "x", "y"),
-                new Rebalancer.Move("b", "y", "z"));
+    void anOfferGoesBackToTheQueueForAVipTheDispatcherWouldHaveServedFirst() {
+        offering("most-available");
+        agent("desk").teams("vip-desk").online();
+        submit("regular", plan().priority(40));
+        assertThat(holder("regular")).isEqualTo("desk");
+        later(15 * 60);
+        submit("vip", plan().priority(90).team("vip-desk"));
+        assertThat(status("vip")).isEqualTo(ConversationStatus.QUEUED);
+        later(10);
 
-        assertThat(RebalanceService.applicableInOrder(planned, problem)).extracting(Rebalancer.Move::conversationId)
-                .containsExactly("b", "a", "w");
+        RebalanceService.Report report = service("one").run();
 
-        PlanConversation c = RebalanceConstraintsTest.conversation("c").offeredTo("z").on(z); // z now full: a cycle
-        RebalancePlan full = new RebalancePlan(List.of(x, y, z), List.of(a, b, c, w));
-        List<Rebalancer.Move> cycle = List.of(new Rebalancer.Move("a", "x", "y"), new Rebalancer.Move("b", "y", "z"),
-                new Rebalancer.Move("c", "z", "x"));
-        assertThat(RebalanceService.applicableInOrder(cycle, full)).isEmpty();
+        assertThat(report.note()).isEqualTo("2 of 2 planned moves applied");
+        assertOffered("vip", "desk");
+        ConversationRecord regular = conversationStore.find("regular").orElseThrow();
+        assertThat(regular.status()).isEqualTo(ConversationStatus.QUEUED);
+        assertThat(regular.queuedAt()).as("keeps its age").isEqualTo(T0);
+        assertThat(regular.progress().declinedBy()).isEmpty();
+        assertThat(dispatcher.positionOf("regular")).isEqualTo(1);
+        DecisionRecord back = onlyRebalanced("regular");
+        assertThat(back.outcome()).isEqualTo("queued");
+        assertThat(back.chosenAgentId()).isNull();
+        assertThat(back.reason()).startsWith("rebalanced (score 0hard/")
+                .contains("offer to agent desk taken back to the queue, where it keeps its age (priority 40")
+                .contains("agent desk's place goes to vip (priority 90");
+        assertThat(onlyRebalanced("vip").reason()).contains("to agent desk: refund level 3 (needs 3);");
+        assertThat(events).filteredOn(e -> e.conversationId().equals("regular")).extracting(RoutingEvent::type)
+                .containsExactly(RoutingEvent.OFFER_REVOKED);
+        assertNoAgentOverCapacity();
+    }
+
+    @Test
+    void anOfferAcceptedBeforeThePlanIsAppliedStaysAndItsPlannedTakerIsDispatchedAsUsual() {
+        offering("most-available");
+        agent("desk").teams("vip-desk").online();
+        submit("regular", plan().priority(40));
+        later(60);
+        submit("vip", plan().priority(90).team("vip-desk"));
+        // The plan is made on a snapshot where "regular" is a movable offer...
+        Dispatcher.Snapshot snapshot = dispatcher.snapshot();
+        RebalanceService service = service("one");
+        RebalancePlan problem = service.problem(snapshot);
+        Rebalancer.Result result = new Rebalancer(Duration.ofSeconds(60), 50).solve(problem);
+        assertThat(result.moves()).contains(new Rebalancer.Move("regular", "desk", null));
+        // ...then the agent accepts it before the take-back: the guarded take-back refuses to touch it.
+        dispatcher.accept("regular", "desk");
+
+        Dispatcher.Replanned replanned = dispatcher.replan(Map.of("regular", "desk"), Map.of("vip", "desk"));
+
+        assertThat(replanned.takenBack()).isEmpty();
+        assertThat(replanned.asPlanned()).isEmpty();
+        assertThat(status("regular")).isEqualTo(ConversationStatus.ASSIGNED);
+        assertThat(holder("regular")).isEqualTo("desk");
+        assertThat(status("vip")).isEqualTo(ConversationStatus.QUEUED);
+        assertThat(dispatcher.positionOf("vip")).isEqualTo(1);
+        assertNoAgentOverCapacity();
+    }
+
+    @Test
+    void aPlannedPlaceThatIsGoneIsDispatchedAsUsualSoNothingIsLost() {
+        offering("most-available");
+        agent("x").web(1).online();
+        agent("y").web(1).online();
+        submit("a", plan().preferred("y"));
+        String first = holder("a");
+        String other = first.equals("x") ? "y" : "x";
+        submit("w", plan());
+        assertThat(holder("w")).isEqualTo(other);
+        later(5);
+        // The plan moves "a" to a place the other agent no longer has when it is applied.
+        agentStore.setPresence(other, Presence.AWAY, clock.instant());
+        dispatcher.agentChanged(agentStore.find(other).orElseThrow());
+
+        Dispatcher.Replanned replanned = dispatcher.replan(Map.of("a", first), Map.of("a", other));
+
+        assertThat(replanned.takenBack()).extracting(t -> t.conversation().id()).containsExactly("a");
+        assertThat(replanned.asPlanned()).isEmpty();
+        assertThat(replanned.otherwise().assignments()).extracting(x -> x.conversation().id(), x -> x.agentId())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", first));
+        assertOffered("a", first);
+        assertNoAgentOverCapacity();
     }
 
     // ---------------------------------------------------------------- a peak backlog
@@ -358,23 +433,37 @@ class RebalanceServiceTest {
             assertThat(c.agentId()).as("agent of accepted %s", id).isEqualTo(agent);
             assertThat(rebalanced(id)).as("decisions of accepted %s", id).isEmpty();
         });
-        // Every conversation that changed hands has exactly one REBALANCED decision naming where it went and why.
+        // Every conversation that changed hands (or went back to the queue) has exactly one REBALANCED
+        // decision naming where it went and why.
         Map<String, String> after = holders();
         int changed = 0;
+        int backToQueue = 0;
         for (String id : after.keySet()) {
             String now = after.get(id);
-            if (now != null && !now.equals(before.get(id))) {
-                changed++;
-                DecisionRecord d = onlyRebalanced(id);
+            if (java.util.Objects.equals(now, before.get(id))) {
+                assertThat(rebalanced(id)).as("decisions of unchanged %s", id).isEmpty();
+                continue;
+            }
+            changed++;
+            DecisionRecord d = onlyRebalanced(id);
+            assertThat(d.reason()).as("reason of %s", id).startsWith("rebalanced (score ");
+            if (now == null) {
+                backToQueue++;
+                assertThat(d.outcome()).isEqualTo("queued");
+                assertThat(d.reason()).as("reason of %s", id)
+                        .contains("offer to agent " + before.get(id) + " taken back to the queue, where it keeps its age")
+                        .contains("place goes to");
+            } else {
                 assertThat(d.chosenAgentId()).isEqualTo(now);
                 assertThat(d.outcome()).isEqualTo("offered");
-                assertThat(d.reason()).as("reason of %s", id).startsWith("rebalanced (score ")
-                        .contains("to agent " + now + ":");
-                assertThat(d.reason()).as("reason of %s", id).containsPattern("[a-z]+ level \\d");
+                assertThat(d.reason()).as("reason of %s", id).contains("to agent " + now + ":")
+                        .containsPattern("[a-z]+ level \\d");
             }
         }
         assertThat(decisions.all()).hasSize(changed).allSatisfy(d -> assertThat(d.kind()).isEqualTo(DecisionKind.REBALANCED));
         assertThat(report.moves()).isEqualTo(changed);
+        assertThat(report.asPlanned()).as(report.note()).isEqualTo(report.plannedMoves());
+        assertThat(events).filteredOn(e -> e.type().equals(RoutingEvent.OFFER_REVOKED)).hasSizeGreaterThanOrEqualTo(backToQueue);
         // Nobody over capacity; the backlog weighs less than before (priority x wait), and fewer VIPs wait.
         assertNoAgentOverCapacity();
         assertThat(waitingWeight()).isLessThan(waitingWeightBefore);
@@ -613,12 +702,11 @@ class RebalanceServiceTest {
         return h;
     }
 
-    /** What the waiting conversations weigh: the solver's medium score, priority and minutes waited. */
+    /** What the waiting conversations weigh: the solver's medium score (these queues do not age priority). */
     private long waitingWeight() {
         long total = 0;
         for (ConversationRecord c : conversationStore.findQueued()) {
-            long waited = Duration.between(c.queuedAt(), clock.instant()).toSeconds();
-            total += (1L + c.plan().priority()) * (1L + waited / 60);
+            total += PlanConversation.waitingWeight(c.plan().priority());
         }
         return total;
     }

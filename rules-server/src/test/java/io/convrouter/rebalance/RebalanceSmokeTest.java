@@ -19,7 +19,7 @@ class RebalanceSmokeTest {
 
     static PlanConversation conversation(String id, int level) {
         return new PlanConversation(id, "web", 1000, Map.of("refund", level), "zh", null, Set.of("after-sales"),
-                Set.of(), null, 50, 60, "refund", null);
+                Set.of(), null, null, 50, 51.0, 60, "refund", null);
     }
 
     @Test

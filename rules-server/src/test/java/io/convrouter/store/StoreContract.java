@@ -183,6 +183,32 @@ abstract class StoreContract {
     }
 
     @Test
+    void anOfferIsTakenBackToTheQueueOnlyWhileStillOfferedToThatAgentKeepingItsAge() {
+        ConversationRecord original = queued("c", "e-c");
+        conversations.insertIfAbsent(original);
+        conversations.insertIfAbsent(queued("accepted", "e-a"));
+        assertThat(conversations.markOfferRevoked("c", "a-1")).as("not offered yet").isEmpty();
+        conversations.markOffered("c", "a-1", at(1), at(31));
+        conversations.markOffered("accepted", "a-1", at(1), at(31));
+        conversations.markAccepted("accepted", "a-1", at(2));
+
+        assertThat(conversations.markOfferRevoked("c", "a-2")).as("offered to another agent").isEmpty();
+        assertThat(conversations.markOfferRevoked("accepted", "a-1")).as("accepted work is never taken back").isEmpty();
+        ConversationRecord back = conversations.markOfferRevoked("c", "a-1").orElseThrow();
+
+        assertThat(back.status()).isEqualTo(ConversationStatus.QUEUED);
+        assertThat(back.agentId()).isNull();
+        assertThat(back.queuedAt()).as("keeps its age").isEqualTo(original.queuedAt());
+        assertThat(back.progress().offeredAt()).isNull();
+        assertThat(back.progress().offerExpiresAt()).isNull();
+        assertThat(back.progress().declinedBy()).as("not a decline").isEmpty();
+        assertThat(conversations.find("c")).contains(back);
+        assertThat(conversations.markOfferRevoked("c", "a-1")).as("once").isEmpty();
+        assertThat(conversations.find("accepted").orElseThrow().status()).isEqualTo(ConversationStatus.ASSIGNED);
+        assertThat(conversations.markOffered("c", "a-2", at(3), at(33))).as("offered again").isTrue();
+    }
+
+    @Test
     void markEndedOnlyFromTheExpectedStatus() {
         conversations.insertIfAbsent(queued("c", "e-c"));
         conversations.markAssigned("c", "a-1", at(1));

@@ -49,7 +49,9 @@ public final class MongoRebalanceLease implements RebalanceLease {
         }
         Document expected = new Document("_id", ID).append("holder", current.getString("holder"))
                 .append("until", current.getDate("until"));
+        // Matched, not modified: a holder renewing at the instant it last renewed writes the same
+        // values, which the server counts as not modified, yet the compare-and-set succeeded.
         return leases.updateOne(expected, Updates.combine(Updates.set("holder", holder),
-                Updates.set("until", Docs.date(until)))).getModifiedCount() == 1;
+                Updates.set("until", Docs.date(until)))).getMatchedCount() == 1;
     }
 }

@@ -1,4 +1,4 @@
-package io.convrouter.bench;
+package io.convrouter.store.memory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import io.convrouter.agents.Agent;
@@ -14,32 +15,55 @@ import io.convrouter.agents.AgentStore;
 import io.convrouter.agents.Presence;
 
 /**
- * An in-memory {@link AgentStore} for benchmarks, with the MongoDB store's conditions: a
- * reservation succeeds only while the agent is online, below its capacity on the channel, has the
- * units left and does not hold the conversation already; a release gives back only what it holds.
+ * Agents in memory, with the same conditional steps as the MongoDB store: a reservation checks
+ * presence, the stored capacity on the channel, the units left and that the conversation is not
+ * held already, and takes the place, all in one atomic step. For the simulator and benchmarks,
+ * which run the routing core without a database; nothing survives the process. Thread-safe.
  */
-final class BenchAgentStore implements AgentStore {
-    private final Map<String, Agent> agents = new LinkedHashMap<>();
+public final class MemoryAgentStore implements AgentStore {
+    private final Map<String, Agent> agents = new TreeMap<>();
+
+    /** Stores the agent exactly as given (presence, load and all), replacing any with the same id. */
+    public synchronized void put(Agent agent) {
+        agents.put(agent.id(), agent);
+    }
 
     @Override
     public synchronized Agent saveProfile(AgentProfile p, Instant now) {
-        Agent existing = agents.get(p.id());
+        Agent a = agents.get(p.id());
         int maxUnits = p.maxUnits() == null ? Agent.UNLIMITED_UNITS : p.maxUnits();
-        Agent saved = existing == null
-                ? new Agent(p.id(), p.name(), p.skills(), p.languages(), p.teams(), p.capacity(), Presence.OFFLINE,
-                        Agent.zeroLoad(p.capacity()), List.of(), now, null, 0, maxUnits, null, null, 0, p.queues())
-                : new Agent(p.id(), p.name(), p.skills(), p.languages(), p.teams(), p.capacity(), existing.presence(),
-                        existing.load(), existing.active(), existing.presenceSince(), existing.lastFreedAt(),
-                        existing.unitsUsed(), maxUnits, existing.wrapUpUntil(), existing.lastAssignedAt(),
-                        existing.offerTimeouts(), p.queues());
+        Agent saved;
+        if (a == null) {
+            saved = new Agent(p.id(), p.name(), p.skills(), p.languages(), p.teams(), p.capacity(), Presence.OFFLINE,
+                    Agent.zeroLoad(p.capacity()), List.of(), now, null, 0, maxUnits, null, null, 0, p.queues());
+        } else {
+            // The load covers the channels of the new profile, and keeps any channel still holding work.
+            Map<String, Integer> load = new LinkedHashMap<>();
+            p.capacity().keySet().forEach(ch -> load.put(ch, a.loadOn(ch)));
+            a.load().forEach((ch, n) -> {
+                if (n != 0) {
+                    load.put(ch, n);
+                }
+            });
+            saved = new Agent(p.id(), p.name(), p.skills(), p.languages(), p.teams(), p.capacity(), a.presence(), load,
+                    a.active(), a.presenceSince(), a.lastFreedAt(), a.unitsUsed(), maxUnits, a.wrapUpUntil(),
+                    a.lastAssignedAt(), a.offerTimeouts(), p.queues());
+        }
         agents.put(saved.id(), saved);
         return saved;
     }
 
     @Override
     public synchronized Optional<Agent> setPresence(String agentId, Presence presence, Instant now) {
-        return update(agentId, a -> copy(a, presence, a.load(), a.active(), now, a.lastFreedAt(), a.unitsUsed(),
-                a.lastAssignedAt(), a.offerTimeouts(), a.wrapUpUntil()));
+        Agent a = agents.get(agentId);
+        if (a == null) {
+            return Optional.empty();
+        }
+        if (a.presence() == presence) {
+            return Optional.of(a); // presenceSince moves only when presence changes
+        }
+        return update(agentId, x -> copy(x, presence, x.load(), x.active(), now, x.lastFreedAt(), x.unitsUsed(),
+                x.wrapUpUntil(), x.lastAssignedAt(), x.offerTimeouts()));
     }
 
     @Override
@@ -47,6 +71,7 @@ final class BenchAgentStore implements AgentStore {
         return Optional.ofNullable(agents.get(agentId));
     }
 
+    /** Every agent, by id. */
     @Override
     public synchronized List<Agent> findAll() {
         return new ArrayList<>(agents.values());
@@ -54,7 +79,7 @@ final class BenchAgentStore implements AgentStore {
 
     @Override
     public synchronized Optional<Agent> tryReserve(String agentId, String channel, int units, String conversationId,
-                                                  Instant now) {
+                                                   Instant now) {
         Agent a = agents.get(agentId);
         if (a == null || a.presence() != Presence.ONLINE || a.holds(conversationId)
                 || a.loadOn(channel) >= a.capacityFor(channel) || !a.hasUnitsFor(units)) {
@@ -65,7 +90,7 @@ final class BenchAgentStore implements AgentStore {
         List<Agent.ActiveConversation> active = new ArrayList<>(a.active());
         active.add(new Agent.ActiveConversation(conversationId, channel, now, units));
         Agent updated = copy(a, a.presence(), load, active, a.presenceSince(), a.lastFreedAt(), a.unitsUsed() + units,
-                now, a.offerTimeouts(), a.wrapUpUntil());
+                a.wrapUpUntil(), now, a.offerTimeouts());
         agents.put(agentId, updated);
         return Optional.of(updated);
     }
@@ -73,29 +98,35 @@ final class BenchAgentStore implements AgentStore {
     @Override
     public synchronized Optional<Agent> startWrapUp(String agentId, Instant until) {
         return update(agentId, a -> copy(a, a.presence(), a.load(), a.active(), a.presenceSince(), a.lastFreedAt(),
-                a.unitsUsed(), a.lastAssignedAt(), a.offerTimeouts(), until));
+                a.unitsUsed(), until, a.lastAssignedAt(), a.offerTimeouts()));
     }
 
     @Override
     public synchronized Optional<Agent> recordOfferTimeout(String agentId) {
         return update(agentId, a -> copy(a, a.presence(), a.load(), a.active(), a.presenceSince(), a.lastFreedAt(),
-                a.unitsUsed(), a.lastAssignedAt(), a.offerTimeouts() + 1, a.wrapUpUntil()));
+                a.unitsUsed(), a.wrapUpUntil(), a.lastAssignedAt(), a.offerTimeouts() + 1));
     }
 
     @Override
     public synchronized Optional<Agent> resetOfferTimeouts(String agentId) {
         return update(agentId, a -> copy(a, a.presence(), a.load(), a.active(), a.presenceSince(), a.lastFreedAt(),
-                a.unitsUsed(), a.lastAssignedAt(), 0, a.wrapUpUntil()));
+                a.unitsUsed(), a.wrapUpUntil(), a.lastAssignedAt(), 0));
     }
 
+    /** Gives back the place held for the conversation, once: a repeated release changes nothing. */
     @Override
     public synchronized Optional<Agent> release(String agentId, String conversationId, Instant now) {
         Agent a = agents.get(agentId);
         if (a == null) {
             return Optional.empty();
         }
-        Agent.ActiveConversation held = a.active().stream().filter(x -> x.conversationId().equals(conversationId))
-                .findFirst().orElse(null);
+        Agent.ActiveConversation held = null;
+        for (Agent.ActiveConversation x : a.active()) {
+            if (x.conversationId().equals(conversationId)) {
+                held = x;
+                break;
+            }
+        }
         if (held == null) {
             return Optional.of(a);
         }
@@ -104,7 +135,7 @@ final class BenchAgentStore implements AgentStore {
         List<Agent.ActiveConversation> active = new ArrayList<>(a.active());
         active.remove(held);
         Agent updated = copy(a, a.presence(), load, active, a.presenceSince(), now, a.unitsUsed() - held.units(),
-                a.lastAssignedAt(), a.offerTimeouts(), a.wrapUpUntil());
+                a.wrapUpUntil(), a.lastAssignedAt(), a.offerTimeouts());
         agents.put(agentId, updated);
         return Optional.of(updated);
     }
@@ -119,9 +150,9 @@ final class BenchAgentStore implements AgentStore {
         return Optional.of(updated);
     }
 
-    private static Agent copy(Agent a, Presence presence, Map<String, Integer> load, List<Agent.ActiveConversation> active,
-                              Instant presenceSince, Instant lastFreedAt, int units, Instant lastAssignedAt,
-                              int offerTimeouts, Instant wrapUpUntil) {
+    private static Agent copy(Agent a, Presence presence, Map<String, Integer> load,
+                              List<Agent.ActiveConversation> active, Instant presenceSince, Instant lastFreedAt,
+                              int units, Instant wrapUpUntil, Instant lastAssignedAt, int offerTimeouts) {
         return new Agent(a.id(), a.name(), a.skills(), a.languages(), a.teams(), a.capacity(), presence, load, active,
                 presenceSince, lastFreedAt, units, a.maxUnits(), wrapUpUntil, lastAssignedAt, offerTimeouts, a.queues());
     }
