@@ -75,7 +75,8 @@ class EventsApiTest extends ApiTestSupport {
 
     private int delete(String path) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE().build(),
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("X-API-Key", io.convrouter.support.TestKeys.ADMIN).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

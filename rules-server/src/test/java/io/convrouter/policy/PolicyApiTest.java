@@ -150,7 +150,8 @@ class PolicyApiTest extends ApiTestSupport {
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request.header("X-API-Key", io.convrouter.support.TestKeys.ADMIN)
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

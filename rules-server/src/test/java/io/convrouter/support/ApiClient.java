@@ -25,11 +25,49 @@ public final class ApiClient {
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String base;
+    /** Sent as X-API-Key; null sends none. */
+    private final String apiKey;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** A client that signs in with the test configuration's admin key. */
     public ApiClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this(port, TestKeys.ADMIN);
+    }
+
+    /** A client that sends this key as X-API-Key (null: no key at all). */
+    public ApiClient(int port, String apiKey) {
+        this("http://127.0.0.1:" + port, apiKey);
+    }
+
+    private ApiClient(String base, String apiKey) {
+        this.base = base;
+        this.apiKey = apiKey;
+    }
+
+    /** The same server with another key (null: none). */
+    public ApiClient withKey(String key) {
+        return new ApiClient(base, key);
+    }
+
+    /** The same server without a key. */
+    public ApiClient withoutKey() {
+        return new ApiClient(base, null);
+    }
+
+    /** Any request, for methods the shortcuts here lack (DELETE, a custom Accept header). */
+    public Response request(String method, String path, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b);
+    }
+
+    /** GET with an Accept header. */
+    public Response get(String path, String accept) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Accept", accept).GET());
     }
 
     /**
@@ -125,6 +163,9 @@ public final class ApiClient {
 
     private Response send(HttpRequest.Builder request) {
         try {
+            if (apiKey != null) {
+                request.header("X-API-Key", apiKey);
+            }
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             String contentType = r.headers().firstValue("Content-Type").orElse("");

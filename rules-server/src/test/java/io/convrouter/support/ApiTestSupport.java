@@ -49,6 +49,19 @@ public abstract class ApiTestSupport {
         api = new ApiClient(port);
     }
 
+    /** A client signed in with the test key of this role (admin, integration, ops, supervisor, auditor). */
+    protected ApiClient as(String role) {
+        String key = TestKeys.BY_ROLE.get(role);
+        if (key == null) {
+            throw new IllegalArgumentException("no test key for role " + role + "; roles: " + TestKeys.BY_ROLE.keySet());
+        }
+        return api.withKey(key);
+    }
+
+    protected int port() {
+        return port;
+    }
+
     /**
      * Takes this test's agents offline, so that they do not crowd the candidate lists of later
      * tests (a decision keeps a limited number of candidates; online agents are all listed).

@@ -21,8 +21,16 @@ public final class JsonHttp {
     private final String base;
     private final HttpClient client;
 
+    /** Sends the test configuration's admin key as X-API-Key (the child servers use the test configuration too). */
     public JsonHttp(String base) {
+        this(base, io.convrouter.support.TestKeys.ADMIN);
+    }
+
+    private final String apiKey;
+
+    public JsonHttp(String base, String apiKey) {
         this.base = base;
+        this.apiKey = apiKey;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -51,6 +59,9 @@ public final class JsonHttp {
     /** Throws IOException (wrapped) when the server is unreachable or dies mid-request. */
     public Response send(HttpRequest.Builder request) {
         try {
+            if (apiKey != null) {
+                request.header("X-API-Key", apiKey);
+            }
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = null;

@@ -42,6 +42,9 @@ public final class MongoDecisionLog implements DecisionLog {
         this.trails = db.getCollection("decision_trails");
         decisions.createIndex(Indexes.ascending("conversationId", "at"), new IndexOptions().name("conversation"));
         decisions.createIndex(Indexes.descending("at"), new IndexOptions().name("at"));
+        // forEach (exports, replays) reads a range oldest first by (at, _id): with this index real
+        // MongoDB streams it in order instead of sorting the whole range in memory (100 MB limit)
+        decisions.createIndex(Indexes.ascending("at", "_id"), new IndexOptions().name("at_id"));
         decisions.createIndex(Indexes.ascending("chosenAgentId", "at"), new IndexOptions().name("agent"));
         decisions.createIndex(Indexes.ascending("rulesFired.name", "at"), new IndexOptions().name("rule"));
         decisions.createIndex(Indexes.ascending("plan.queue", "at"), new IndexOptions().name("queue"));
