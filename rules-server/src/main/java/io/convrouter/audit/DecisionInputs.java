@@ -5,7 +5,10 @@ import java.util.Map;
 
 import io.convrouter.conversation.ConversationRecord;
 
-/** The inputs of a decision as an auditor reads them: the facts the rules saw. */
+/**
+ * The inputs of a decision as an auditor reads them: the facts the rules saw, and the queue's
+ * dispatch strategy and the A/B experiment variant the conversation was routed under.
+ */
 public final class DecisionInputs {
     private DecisionInputs() {}
 
@@ -34,6 +37,16 @@ public final class DecisionInputs {
             entry.put("landingPage", c.entry().landingPage());
             entry.put("businessLine", c.entry().businessLine());
             input.put("entry", entry);
+        }
+        // Not facts the rules saw, but what the decision was made under: reports group decisions by them.
+        if (c.strategy() != null) {
+            input.put("dispatch", new LinkedHashMap<>(Map.of("strategy", c.strategy())));
+        }
+        if (c.experimentId() != null) {
+            Map<String, Object> experiment = new LinkedHashMap<>();
+            experiment.put("id", c.experimentId());
+            experiment.put("variant", c.variant());
+            input.put("experiment", experiment);
         }
         return input;
     }

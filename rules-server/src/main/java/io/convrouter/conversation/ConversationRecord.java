@@ -6,7 +6,12 @@ import java.util.Set;
 
 import io.convrouter.classify.Classification;
 
-/** A conversation as stored: what arrived, what the rules planned, and where it stands. */
+/**
+ * A conversation as stored: what arrived, what the rules planned, and where it stands.
+ * {@code strategy} is the dispatch strategy of the agents' queue it joined, as workbench-config set
+ * it then (reports group by it); null while it never joined one (with the bot, a message, a call
+ * back, dropped).
+ */
 public record ConversationRecord(
         String id,
         String channel,
@@ -28,7 +33,8 @@ public record ConversationRecord(
         Integer satisfaction,
         String experimentId,
         String variant,
-        Progress progress) {
+        Progress progress,
+        String strategy) {
 
     /**
      * Where a conversation is in being served: when it started waiting (its age for ordering; a
@@ -61,6 +67,17 @@ public record ConversationRecord(
         progress = progress == null ? Progress.waitingSince(createdAt) : progress;
     }
 
+    /** Without a recorded dispatch strategy. */
+    public ConversationRecord(String id, String channel, String externalId, String text, String language,
+                              CustomerInfo customer, EntryInfo entry, Map<String, String> fields,
+                              Classification.Plan plan, String rulesetVersion, ConversationStatus status,
+                              String agentId, String decisionId, Instant createdAt, Instant assignedAt,
+                              Instant endedAt, Outcome outcome, Integer satisfaction, String experimentId,
+                              String variant, Progress progress) {
+        this(id, channel, externalId, text, language, customer, entry, fields, plan, rulesetVersion, status, agentId,
+                decisionId, createdAt, assignedAt, endedAt, outcome, satisfaction, experimentId, variant, progress, null);
+    }
+
     public ConversationRecord(String id, String channel, String externalId, String text, String language,
                               CustomerInfo customer, EntryInfo entry, Map<String, String> fields,
                               Classification.Plan plan, String rulesetVersion, ConversationStatus status,
@@ -79,13 +96,20 @@ public record ConversationRecord(
     public ConversationRecord with(ConversationStatus s, String agent, Instant assigned, Progress p) {
         return new ConversationRecord(id, channel, externalId, text, language, customer, entry, fields, plan,
                 rulesetVersion, s, agent, decisionId, createdAt, assigned, endedAt, outcome, satisfaction, experimentId,
-                variant, p);
+                variant, p, strategy);
     }
 
     public ConversationRecord withPlan(Classification.Plan newPlan, String version) {
         return new ConversationRecord(id, channel, externalId, text, language, customer, entry, fields, newPlan,
                 version, status, agentId, decisionId, createdAt, assignedAt, endedAt, outcome, satisfaction, experimentId,
-                variant, progress);
+                variant, progress, strategy);
+    }
+
+    /** The same conversation, joining an agents' queue dispatched by this strategy. */
+    public ConversationRecord withStrategy(String dispatchStrategy) {
+        return new ConversationRecord(id, channel, externalId, text, language, customer, entry, fields, plan,
+                rulesetVersion, status, agentId, decisionId, createdAt, assignedAt, endedAt, outcome, satisfaction,
+                experimentId, variant, progress, dispatchStrategy);
     }
 
     /** A conversation outside any ruleset experiment. */
@@ -119,6 +143,6 @@ public record ConversationRecord(
     public ConversationRecord ended(ConversationStatus finalStatus, Instant at, Outcome how, Integer csat) {
         return new ConversationRecord(id, channel, externalId, text, language, customer, entry, fields, plan,
                 rulesetVersion, finalStatus, agentId, decisionId, createdAt, assignedAt, at, how, csat, experimentId,
-                variant, progress);
+                variant, progress, strategy);
     }
 }

@@ -47,6 +47,16 @@ public interface ConversationStore {
     Optional<ConversationRecord> markHandedOff(String id, ConversationStatus expected, Classification.Plan plan,
                                                String rulesetVersion, Instant at);
 
+    /**
+     * As {@link #markHandedOff(String, ConversationStatus, Classification.Plan, String, Instant)}, also
+     * recording the dispatch strategy of the queue it joins (for reports). Stores that do not keep
+     * the strategy ignore it.
+     */
+    default Optional<ConversationRecord> markHandedOff(String id, ConversationStatus expected, Classification.Plan plan,
+                                                       String rulesetVersion, Instant at, String strategy) {
+        return markHandedOff(id, expected, plan, rulesetVersion, at);
+    }
+
     /** Every conversation offered to an agent and not yet accepted, for restoring offer timers at start. */
     List<ConversationRecord> findOffered();
 

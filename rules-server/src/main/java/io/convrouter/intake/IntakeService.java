@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.convrouter.audit.DecisionInputs;
 import io.convrouter.audit.DecisionKind;
@@ -58,6 +59,7 @@ public final class IntakeService {
     private final QueueAvailability availability;
     private final RoutingEvents events;
     private final CustomerHistoryStore history;
+    private final Supplier<String> ids;
 
     public IntakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
                          ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
@@ -70,6 +72,20 @@ public final class IntakeService {
                          ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
                          Durability durability, Clock clock, QueueAvailability availability, RoutingEvents events,
                          CustomerHistoryStore history) {
+        this(workbench, rulesets, classifier, conversations, dispatcher, decisions, durability, clock, availability,
+                events, history, Ids::newId);
+    }
+
+    /**
+     * {@code ids}: where new conversation and decision ids come from. The simulator numbers them,
+     * because waiting conversations with equal priority and age are ordered by id and a run must
+     * repeat exactly from its seed.
+     */
+    public IntakeService(Workbench workbench, ActiveRuleset rulesets, Classifier classifier,
+                         ConversationStore conversations, Dispatcher dispatcher, DecisionLog decisions,
+                         Durability durability, Clock clock, QueueAvailability availability, RoutingEvents events,
+                         CustomerHistoryStore history, Supplier<String> ids) {
+        this.ids = ids;
         this.workbench = workbench;
         this.validator = new IntakeValidator(workbench);
         this.rulesets = rulesets;
@@ -121,8 +137,8 @@ public final class IntakeService {
             return repeated(existing.get());
         }
         Instant now = clock.instant();
-        String conversationId = Ids.newId();
-        String decisionId = Ids.newId();
+        String conversationId = ids.get();
+        String decisionId = ids.get();
         ConversationRecord.CustomerInfo customer = request.customer() != null ? request.customer()
                 : new ConversationRecord.CustomerInfo(null, workbench.routing().defaultTier(), false, null, 0, null);
         if (customer.tier() == null) {
@@ -153,6 +169,8 @@ public final class IntakeService {
         if (parked != null) {
             record = parked.status() == ConversationStatus.DROPPED ? record.ended(ConversationStatus.DROPPED, now, null, null)
                     : record.with(parked.status(), null, null, record.progress());
+        } else {
+            record = record.withStrategy(workbench.dispatchOf(decided.queue()).strategy());
         }
         Optional<ConversationRecord> raced = conversations.insertIfAbsent(record);
         if (raced.isPresent()) {
@@ -290,8 +308,9 @@ public final class IntakeService {
                     + classification.rulesFired().stream().filter(r -> "guard".equals(r.stage())).map(FiredRule::name)
                     .toList() + "); it cannot be handed to an agent");
         }
+        String strategy = workbench.dispatchOf(classification.plan().queue()).strategy();
         ConversationRecord handed = conversations.markHandedOff(id, current.status(), classification.plan(),
-                ruleset.version(), now).orElseThrow(() -> new ConflictException("conversation " + id
+                ruleset.version(), now, strategy).orElseThrow(() -> new ConflictException("conversation " + id
                 + " changed while it was being handed off; try again"));
         long start = System.nanoTime();
         DispatchResult dispatch = dispatcher.submit(handed);
@@ -302,7 +321,7 @@ public final class IntakeService {
                 : "; bot intent " + intent + " at confidence " + confidence) + "; " + (dispatch.agentId() == null
                 ? "waiting in queue " + handed.plan().queue() : (dispatch.offered() ? "offered to " : "assigned to ")
                 + dispatch.agentId());
-        Map<String, Object> input = new LinkedHashMap<>(DecisionInputs.of(current));
+        Map<String, Object> input = new LinkedHashMap<>(DecisionInputs.of(handed));
         Map<String, Object> bot = new LinkedHashMap<>();
         bot.put("intent", intent);
         bot.put("confidence", confidence);

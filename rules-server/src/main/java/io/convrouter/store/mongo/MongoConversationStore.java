@@ -46,6 +46,9 @@ public final class MongoConversationStore implements ConversationStore {
         conversations.createIndex(Indexes.ascending("_id", "status", "agentId"),
                 new IndexOptions().unique(true).name("id_status_agent"));
         conversations.createIndex(Indexes.ascending("experimentId"), new IndexOptions().name("experiment").sparse(true));
+        // Reports read the conversations that arrived in a time range (the embedded server ignores this
+        // index and scans; real MongoDB walks only the range).
+        conversations.createIndex(Indexes.ascending("createdAt"), new IndexOptions().name("created"));
     }
 
     /**
@@ -150,10 +153,22 @@ public final class MongoConversationStore implements ConversationStore {
     @Override
     public Optional<ConversationRecord> markHandedOff(String id, ConversationStatus expected, Classification.Plan plan,
                                                       String rulesetVersion, Instant at) {
-        return Optional.ofNullable(conversations.findOneAndUpdate(idAndStatus(id, expected),
-                Updates.combine(Updates.set("status", ConversationStatus.QUEUED.wireName()),
-                        Updates.set("plan", PlanDocs.toDoc(plan)), Updates.set("rulesetVersion", rulesetVersion),
-                        Updates.set("progress.queuedAt", Docs.date(at))),
+        return handOff(id, expected, plan, rulesetVersion, at, List.of());
+    }
+
+    @Override
+    public Optional<ConversationRecord> markHandedOff(String id, ConversationStatus expected, Classification.Plan plan,
+                                                      String rulesetVersion, Instant at, String strategy) {
+        return handOff(id, expected, plan, rulesetVersion, at, List.of(Updates.set("strategy", strategy)));
+    }
+
+    private Optional<ConversationRecord> handOff(String id, ConversationStatus expected, Classification.Plan plan,
+                                                 String rulesetVersion, Instant at, List<org.bson.conversions.Bson> more) {
+        List<org.bson.conversions.Bson> updates = new ArrayList<>(List.of(
+                Updates.set("status", ConversationStatus.QUEUED.wireName()), Updates.set("plan", PlanDocs.toDoc(plan)),
+                Updates.set("rulesetVersion", rulesetVersion), Updates.set("progress.queuedAt", Docs.date(at))));
+        updates.addAll(more);
+        return Optional.ofNullable(conversations.findOneAndUpdate(idAndStatus(id, expected), Updates.combine(updates),
                 RETURN_NEW)).map(MongoConversationStore::fromDoc);
     }
 
@@ -241,7 +256,8 @@ public final class MongoConversationStore implements ConversationStore {
                 .append("satisfaction", c.satisfaction())
                 .append("experimentId", c.experimentId())
                 .append("variant", c.variant())
-                .append("progress", progressDoc(c.progress()));
+                .append("progress", progressDoc(c.progress()))
+                .append("strategy", c.strategy());
     }
 
     private static Document progressDoc(ConversationRecord.Progress p) {
@@ -278,6 +294,6 @@ public final class MongoConversationStore implements ConversationStore {
                 Docs.instant(d, "assignedAt"), Docs.instant(d, "endedAt"),
                 outcome == null ? null : Outcome.parse(outcome).orElse(null), Docs.integer(d, "satisfaction"),
                 d.getString("experimentId"), d.getString("variant"), progressFrom(d.get("progress", Document.class),
-                Docs.instant(d, "createdAt")));
+                Docs.instant(d, "createdAt")), d.getString("strategy"));
     }
 }
