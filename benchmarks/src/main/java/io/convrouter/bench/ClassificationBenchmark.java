@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,10 +32,15 @@ import io.convrouter.classify.RulesetCompiler;
 
 /**
  * Time to classify one conversation with the default policies in rules/ (Drools, DRL mode,
- * four stages), over a mix of conversations that exercise every table.
+ * four stages), against the same decisions hand-coded in plain Java ({@link HandCodedClassifier}):
+ * the ratio is the price of keeping the policies editable. Two input sets: {@code samples}, ten
+ * representative conversations that exercise every table, and {@code generated}, 1,000 seeded
+ * conversations from {@link ClassificationCorpus} (most with a customer history). Before measuring,
+ * the setup checks that both classifiers give identical plans for both sets and stops if not.
  *
  * <p>Run from the project root: {@code java -jar benchmarks/target/benchmarks.jar Classification}
- * (set {@code -Drules.dir=...} to measure other policies).
+ * (set {@code -Drules.dir=...} to measure other policies; the hand-coded side and the check then
+ * only hold for the default ones).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,8 +52,13 @@ public class ClassificationBenchmark {
 
     static final RoutingInput.Defaults DEFAULTS = new RoutingInput.Defaults("general", 20, 120, "zh");
 
+    /** {@code samples}: the ten below; {@code generated}: 1,000 from {@link ClassificationCorpus}. */
+    @Param({"samples", "generated"})
+    public String corpus;
+
     Ruleset ruleset;
     Classifier classifier;
+    HandCodedClassifier handCoded;
     List<RoutingInput> inputs;
     int next;
 
@@ -55,13 +66,40 @@ public class ClassificationBenchmark {
     public void setUp() throws IOException {
         ruleset = new RulesetCompiler(Clock.systemUTC()).compile(readRules(Path.of(System.getProperty("rules.dir", "rules"))));
         classifier = new Classifier();
-        inputs = sampleInputs();
+        handCoded = new HandCodedClassifier();
+        inputs = corpus.equals("samples") ? sampleInputs() : ClassificationCorpus.generate(20261125L, 1000);
+        List<String> differences = differences(ruleset, classifier, handCoded, inputs);
+        if (!differences.isEmpty()) {
+            throw new IllegalStateException("the hand-coded classifier does not decide as the rules do ("
+                    + differences.size() + " of " + inputs.size() + "), first: " + differences.get(0));
+        }
     }
 
     @Benchmark
     public Classification classifyWithDrools() {
         RoutingInput in = inputs.get(next++ % inputs.size());
         return in.classify(classifier, ruleset, DEFAULTS);
+    }
+
+    @Benchmark
+    public Classification.Plan classifyHandCoded() {
+        RoutingInput in = inputs.get(next++ % inputs.size());
+        return handCoded.classify(in, DEFAULTS);
+    }
+
+    /** Each input whose plans differ, with both plans; empty when they all agree. */
+    static List<String> differences(Ruleset ruleset, Classifier classifier, HandCodedClassifier handCoded,
+                                    List<RoutingInput> inputs) {
+        List<String> differences = new ArrayList<>();
+        for (RoutingInput in : inputs) {
+            Classification drools = in.classify(classifier, ruleset, DEFAULTS);
+            Classification.Plan plain = handCoded.classify(in, DEFAULTS);
+            if (!drools.plan().equals(plain)) {
+                differences.add(in + "\n  rules:      " + drools.plan() + " (fired " + drools.rulesFired().stream()
+                        .map(f -> f.name()).toList() + ")\n  hand-coded: " + plain);
+            }
+        }
+        return differences;
     }
 
     static List<RoutingInput> sampleInputs() {

@@ -36,6 +36,8 @@ import io.convrouter.dispatch.DispatchResult;
 import io.convrouter.dispatch.DispatchSettings;
 import io.convrouter.dispatch.Dispatcher;
 import io.convrouter.dispatch.PerformanceStats;
+import io.convrouter.store.memory.MemoryAgentStore;
+import io.convrouter.store.memory.MemoryConversationStore;
 import io.convrouter.workbench.Workbench;
 import io.convrouter.workbench.WorkbenchLoader;
 
@@ -62,7 +64,7 @@ import io.convrouter.workbench.WorkbenchLoader;
  * invocation, outside the measured time, so each one sees the same backlog size.
  *
  * <p>Run from the project root: {@code java -jar benchmarks/target/benchmarks.jar Dispatch
- * -p agents=100,1000,5000 -p waiting=500,5000,20000}.
+ * -p agents=100,1000,2000 -p waiting=500,5000,20000}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -169,6 +171,11 @@ public class DispatchBenchmark {
 
         /** A new conversation, waiting since {@code at}, with a seeded random plan. */
         ConversationRecord arrival(Instant at) {
+            return arrival("c-" + (seq++), at);
+        }
+
+        /** A new conversation with the given id, waiting since {@code at}, with a seeded random plan. */
+        ConversationRecord arrival(String id, Instant at) {
             int pick = random.nextInt(totalWeight);
             QueueProfile q = QUEUES.get(0);
             for (QueueProfile p : QUEUES) {
@@ -182,7 +189,6 @@ public class DispatchBenchmark {
             String channel = ch < 55 ? "web" : ch < 75 ? "wechat" : ch < 85 ? "app" : "email";
             String language = random.nextInt(100) < 15 ? "en" : "zh";
             String preferred = random.nextInt(100) < 10 ? agentIds.get(random.nextInt(agentIds.size())) : null;
-            String id = "c-" + (seq++);
             Classification.Plan plan = new Classification.Plan(null, q.queue(), q.skills(), language, q.team(),
                     q.priority(), q.sla(), false, preferred);
             return new ConversationRecord(id, channel, "ext-" + id, "...", language,
@@ -198,11 +204,11 @@ public class DispatchBenchmark {
          */
         void restore(String agentId) {
             if (agentId != null) {
-                Agent a = agentStore.get(agentId);
+                Agent a = agentStore.find(agentId).orElseThrow();
                 for (String channel : List.of("web", "email")) {
                     while (agentStore.tryReserve(agentId, channel, channel.equals("web") ? 1000 : 500,
                             agentId + "-filler-" + (seq++), NOW).isPresent()) {
-                        a = agentStore.get(agentId);
+                        a = agentStore.find(agentId).orElseThrow();
                     }
                 }
                 dispatcher.agentChanged(a);
@@ -218,7 +224,10 @@ public class DispatchBenchmark {
         }
     }
 
-    /** One new conversation per invocation; withdrawn again afterwards. */
+    /**
+     * One new conversation per invocation; withdrawn again afterwards. Every arrival reuses one id,
+     * so the store replaces the previous one instead of growing by millions of records.
+     */
     @State(Scope.Thread)
     public static class Arrival extends Backlog {
         ConversationRecord next;
@@ -226,7 +235,7 @@ public class DispatchBenchmark {
 
         @Setup(Level.Invocation)
         public void arrive() {
-            next = arrival(NOW);
+            next = arrival("arriving", NOW);
             conversations.put(next);
         }
 
@@ -236,7 +245,6 @@ public class DispatchBenchmark {
             if (!dispatcher.withdraw(next.id())) {
                 throw new IllegalStateException(next.id() + " was not waiting: the backlog has changed");
             }
-            conversations.remove(next.id());
         }
 
         @TearDown(Level.Trial)
@@ -259,7 +267,7 @@ public class DispatchBenchmark {
         @Setup(Level.Invocation)
         public void free() {
             String id = agentIds.get(cursor++ % agentIds.size());
-            Agent a = agentStore.get(id);
+            Agent a = agentStore.find(id).orElseThrow();
             Agent.ActiveConversation done = null;
             for (Agent.ActiveConversation x : a.active()) {
                 if (x.channel().equals("web")) {
@@ -273,7 +281,7 @@ public class DispatchBenchmark {
         @TearDown(Level.Invocation)
         public void refill() {
             restore(agent.id());
-            if (dispatcher.waitingCount() != waiting || agentStore.get(agent.id()).hasUnitsFor(500)) {
+            if (dispatcher.waitingCount() != waiting || agentStore.find(agent.id()).orElseThrow().hasUnitsFor(500)) {
                 throw new IllegalStateException("the backlog was not restored: " + dispatcher.waitingCount() + " waiting");
             }
         }

@@ -24,9 +24,16 @@ import org.HdrHistogram.Recorder;
  * batch intake are compared on the same server, data and machine. Latency in that phase is per
  * call.
  *
+ * <p>With {@code history} as the last argument, each phase is followed by the same phase with
+ * customers sent without an id, so intake looks up no customer history: the difference is what
+ * building the history facts costs.
+ *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.convrouter.bench.IntakeLoad
- * [baseUrl] [threads] [seconds] [warmupSeconds] [agents] [batchSize]}. An API key, when the
- * server wants one, comes from the environment variable {@code CONVROUTER_API_KEY}.
+ * [baseUrl] [threads] [seconds] [warmupSeconds] [agents] [batchSize] [history]}. An API key, when
+ * the server wants one, comes from the environment variable {@code CONVROUTER_API_KEY}. With the
+ * server's process id in {@code CONVROUTER_SERVER_PID} (same machine, Linux), each phase also
+ * reports the server's CPU time per conversation, a figure that the machine's other load moves
+ * far less than throughput and latency.
  */
 public final class IntakeLoad {
     private static final String[] TEXTS = {
@@ -39,8 +46,11 @@ public final class IntakeLoad {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String apiKey = System.getenv("CONVROUTER_API_KEY");
+    private final String serverPid = System.getenv("CONVROUTER_SERVER_PID");
     private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final AtomicLong seq = new AtomicLong();
+    /** Customers without an id: intake has no history to look up (the phases that measure its cost). */
+    private volatile boolean anonymous;
 
     private IntakeLoad(String base) {
         this.base = base;
@@ -53,12 +63,24 @@ public final class IntakeLoad {
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         int agents = args.length > 4 ? Integer.parseInt(args[4]) : 50;
         int batchSize = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        boolean compareHistory = args.length > 6 && args[6].equals("history");
         IntakeLoad load = new IntakeLoad(base);
         load.registerAgents(agents);
         System.out.printf(Locale.ROOT, "threads=%d measured=%ds warm-up=%ds agents=%d%n", threads, seconds, warmup, agents);
         load.phase("single", threads, seconds, warmup, 1);
+        if (compareHistory) {
+            load.anonymous = true;
+            load.phase("single, customers without id (no history lookup)", threads, seconds, warmup, 1);
+            load.anonymous = false;
+        }
         if (batchSize > 0) {
             load.phase("batch of " + batchSize, threads, seconds, warmup, batchSize);
+            if (compareHistory) {
+                load.anonymous = true;
+                load.phase("batch of " + batchSize + ", customers without id (no history lookup)", threads, seconds,
+                        warmup, batchSize);
+                load.anonymous = false;
+            }
         }
     }
 
@@ -92,17 +114,52 @@ public final class IntakeLoad {
             }, "load-" + t);
             worker.start();
         }
+        long sleepMillis = (warmupEnd - System.nanoTime()) / 1_000_000;
+        if (sleepMillis > 0) {
+            Thread.sleep(sleepMillis);
+        }
+        long serverCpuAtStart = serverCpuMillis();
         done.await();
+        long serverCpu = serverCpuMillis() - serverCpuAtStart;
         Histogram h = recorder.getIntervalHistogram();
         System.out.printf(Locale.ROOT, "%s: %d conversations in the measured window (%.0f conversations/s), %d failed%n",
                 name, measuredConversations.get(), measuredConversations.get() / (double) seconds, failed.get());
         System.out.printf(Locale.ROOT, "  latency per call (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
+        if (serverCpu >= 0 && measuredConversations.get() > 0) {
+            System.out.printf(Locale.ROOT, "  server CPU time: %.2f ms per conversation (%d ms in the measured window)%n",
+                    serverCpu / (double) measuredConversations.get(), serverCpu);
+        }
+    }
+
+    /**
+     * CPU time (user + system) the server process has used so far, from /proc, or -1 when no pid
+     * is given ({@code CONVROUTER_SERVER_PID}) or /proc cannot be read. Unlike latency, it hardly
+     * moves with what else the machine is running.
+     */
+    private long serverCpuMillis() {
+        if (serverPid == null || serverPid.isBlank()) {
+            return -1;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", serverPid.trim(), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks of 10 ms.
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private String nextConversation() {
         long n = seq.incrementAndGet();
+        if (anonymous) {
+            return String.format(Locale.ROOT,
+                    "{\"channel\":\"%s\",\"externalId\":\"load-%s-%d\",\"text\":\"%s\",\"customer\":{\"tier\":\"%s\"}}",
+                    CHANNELS[(int) (n % CHANNELS.length)], run, n, TEXTS[(int) (n % TEXTS.length)],
+                    TIERS[(int) (n % TIERS.length)]);
+        }
         return String.format(Locale.ROOT,
                 "{\"channel\":\"%s\",\"externalId\":\"load-%s-%d\",\"text\":\"%s\",\"customer\":{\"id\":\"c-%d\",\"tier\":\"%s\"}}",
                 CHANNELS[(int) (n % CHANNELS.length)], run, n, TEXTS[(int) (n % TEXTS.length)], n % 5000,

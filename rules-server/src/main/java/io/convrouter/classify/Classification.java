@@ -22,7 +22,7 @@ public record Classification(Plan plan, List<FiredRule> rulesFired, String rules
         }
 
         public static Plan of(RoutingPlan p) {
-            return new Plan(p.getIntent(), p.getQueue(), new java.util.LinkedHashMap<>(p.getRequiredSkills()),
+            return new Plan(p.getIntent(), p.getQueue(), p.getRequiredSkills(),
                     p.getLanguage(), p.getTeam(), p.getPriority(), p.getSlaSeconds(), p.isBotFirst(),
                     p.getPreferredAgentId(), p.isDropped());
         }

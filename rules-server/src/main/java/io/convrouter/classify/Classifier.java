@@ -3,7 +3,6 @@ package io.convrouter.classify;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.kie.api.definition.rule.Rule;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
@@ -20,6 +19,8 @@ public final class Classifier {
     /** A stage that fires more rules than this is looping (a rule re-triggering itself). */
     static final int MAX_FIRINGS_PER_STAGE = 10_000;
 
+    private static final Stage[] STAGES = Stage.values();
+
     public Classification classify(Ruleset ruleset, RoutingPlan plan, Object... facts) {
         long start = System.nanoTime();
         List<FiredRule> fired = new ArrayList<>();
@@ -28,10 +29,7 @@ public final class Classifier {
             session.addEventListener(new DefaultAgendaEventListener() {
                 @Override
                 public void afterMatchFired(AfterMatchFiredEvent event) {
-                    Rule rule = event.getMatch().getRule();
-                    Stage stage = ruleset.stageOf(rule.getPackageName(), rule.getName());
-                    fired.add(FiredRule.of(rule.getName(), stage == null ? null : stage.group(),
-                            ruleset.sourceOf(rule.getPackageName(), rule.getName())));
+                    fired.add(ruleset.fired(event.getMatch().getRule()));
                 }
             });
             if (ruleset.declaresPlanGlobal()) {
@@ -43,13 +41,13 @@ public final class Classifier {
                 }
             }
             FactHandle planHandle = session.insert(plan);
-            for (Stage stage : Stage.values()) {
+            for (Stage stage : STAGES) {
                 session.getAgenda().getAgendaGroup(stage.group()).setFocus();
                 int count = session.fireAllRules(MAX_FIRINGS_PER_STAGE);
                 if (count >= MAX_FIRINGS_PER_STAGE) {
                     throw new RuleLoopException(stage, fired.subList(Math.max(0, fired.size() - 5), fired.size()));
                 }
-                if (count > 0) {
+                if (count > 0 && stage != STAGES[STAGES.length - 1]) {
                     // Let the next stage's conditions see what this stage wrote to the plan.
                     session.update(planHandle, plan);
                 }

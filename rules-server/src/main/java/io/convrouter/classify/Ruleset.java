@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kie.api.KieBase;
+import org.kie.api.definition.rule.Rule;
 
 /**
  * A compiled, immutable set of routing policies. Its version is a content hash of its files,
@@ -21,6 +22,8 @@ public final class Ruleset {
     private final List<PolicyProblem> warnings;
     private final List<GeneratedDrl> generated;
     private final Map<String, String> ruleTexts;
+    /** What the decision log records for each rule that fires, made once per rule rather than per firing. */
+    private final Map<Rule, FiredRule> firedRules = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The DRL Drools compiled for one policy source: a DRL file as written, or one sheet of a table. */
     public record GeneratedDrl(String file, String sheet, String drl) {}
@@ -62,11 +65,23 @@ public final class Ruleset {
     KieBase kieBase() { return kieBase; }
     boolean declaresPlanGlobal() { return declaresPlanGlobal; }
 
+    /** A rule of this ruleset as the decision log records it when it fires: name, stage and source. */
+    FiredRule fired(Rule rule) {
+        FiredRule f = firedRules.get(rule);
+        if (f == null) {
+            Stage stage = stageOf(rule.getPackageName(), rule.getName());
+            f = FiredRule.of(rule.getName(), stage == null ? null : stage.group(),
+                    sourceOf(rule.getPackageName(), rule.getName()));
+            firedRules.put(rule, f);
+        }
+        return f;
+    }
+
     public RuleSource sourceOf(String packageName, String ruleName) {
         return sources.get(key(packageName, ruleName));
     }
 
-    Stage stageOf(String packageName, String ruleName) {
+    public Stage stageOf(String packageName, String ruleName) {
         return stages.get(key(packageName, ruleName));
     }
 

@@ -61,12 +61,31 @@ public final class Conversation {
         if (commaSeparatedChannels == null || channel == null) {
             return false;
         }
-        for (String c : commaSeparatedChannels.split(",")) {
-            if (c.trim().equals(channel)) {
+        for (String c : CHANNEL_LISTS.computeIfAbsent(commaSeparatedChannels, Conversation::splitChannels)) {
+            if (c.equals(channel)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Channel lists and phrase lists come from rule cells too: split (and normalize) each once. */
+    private static final Map<String, String[]> CHANNEL_LISTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String[]> PHRASE_LISTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String[] splitChannels(String list) {
+        if (CHANNEL_LISTS.size() > 5_000) {
+            CHANNEL_LISTS.clear();
+        }
+        return java.util.Arrays.stream(list.split(",")).map(String::trim).toArray(String[]::new);
+    }
+
+    private static String[] splitPhrases(String list) {
+        if (PHRASE_LISTS.size() > 5_000) {
+            PHRASE_LISTS.clear();
+        }
+        return java.util.Arrays.stream(list.split("[,，、]")).filter(p -> !p.isBlank()).map(p -> normalize(p.strip()))
+                .toArray(String[]::new);
     }
 
     /**
@@ -78,8 +97,8 @@ public final class Conversation {
             return false;
         }
         String whole = normalizedText.strip();
-        for (String phrase : commaSeparatedPhrases.split("[,，、]")) {
-            if (!phrase.isBlank() && whole.equals(normalize(phrase.strip()))) {
+        for (String phrase : PHRASE_LISTS.computeIfAbsent(commaSeparatedPhrases, Conversation::splitPhrases)) {
+            if (whole.equals(phrase)) {
                 return true;
             }
         }
