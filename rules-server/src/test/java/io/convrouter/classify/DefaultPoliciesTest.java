@@ -91,10 +91,10 @@ class DefaultPoliciesTest {
     // Stage 4 (guard).
     static final Tuple BLACKLIST = drl("Blacklisted customers to the bot", "guard", 38);
     // guards.drl, from the customer's history (stage adjust) and the comment filter (stage guard)
-    static final Tuple UNRESOLVED_REPEAT = drl("Unresolved repeat goes back to its agent", "adjust", 66);
-    static final Tuple RECENTLY_ABANDONED = drl("Recently abandoned customers do not wait again", "adjust", 77);
-    static final Tuple RECENT_COMPLAINT = drl("Recent complaint goes to senior agents", "adjust", 86);
-    static final Tuple COMMENT_NOISE = drl("Comment noise is dropped", "guard", 97);
+    static final Tuple UNRESOLVED_REPEAT = drl("Unresolved repeat goes back to its agent", "adjust", 67);
+    static final Tuple RECENTLY_ABANDONED = drl("Recently abandoned customers do not wait again", "adjust", 78);
+    static final Tuple RECENT_COMPLAINT = drl("Recent complaint goes to senior agents", "adjust", 88);
+    static final Tuple COMMENT_NOISE = drl("Comment noise is dropped", "guard", 99);
 
     private static List<PolicyFile> files;
     private static Ruleset ruleset;
@@ -146,8 +146,8 @@ class DefaultPoliciesTest {
                         // DRL rules by line
                         tuple(DRL, null, null, 10), tuple(DRL, null, null, 20),
                         tuple(DRL, null, null, 29), tuple(DRL, null, null, 38), tuple(DRL, null, null, 53),
-                        tuple(DRL, null, null, 66), tuple(DRL, null, null, 77), tuple(DRL, null, null, 86),
-                        tuple(DRL, null, null, 97));
+                        tuple(DRL, null, null, 67), tuple(DRL, null, null, 78), tuple(DRL, null, null, 88),
+                        tuple(DRL, null, null, 99));
     }
 
     @Test
@@ -1025,6 +1025,27 @@ class DefaultPoliciesTest {
 
         assertThat(c.plan().preferredAgentId()).isNull();
         assertFiredInOrder(c, REFUND, ROUTE_REFUND);
+    }
+
+    @Test
+    void anUnresolvedRepeatsAgentWinsOverTheReturningCustomersLastAgent() {
+        // Both rules set the preferred agent in stage adjust; the repeat rule's lower salience
+        // makes it fire last, so the outcome does not depend on the engine's order.
+        Classification c = conversation("我要退款").language("zh").returning("a-9")
+                .history(past("refund", Duration.ofDays(2), "a-3", "unresolved")).classify();
+
+        assertThat(c.plan().preferredAgentId()).isEqualTo("a-3");
+        assertFiredInOrder(c, REFUND, ROUTE_REFUND, RETURNING, UNRESOLVED_REPEAT);
+    }
+
+    @Test
+    void aRecentComplainerWritingInAStoreGoesToSeniorAgentsNotTheStoreTeam() {
+        Classification c = conversation("我要退款").language("zh").channel("marketplace").field("marketplace", "jd")
+                .history(past("complaint", Duration.ofDays(2), "a-1", "resolved")).classify();
+
+        assertThat(c.plan().team()).isEqualTo("senior");
+        assertThat(c.plan().queue()).isEqualTo("marketplace");
+        assertFiredInOrder(c, REFUND, ROUTE_REFUND, JD, RECENT_COMPLAINT);
     }
 
     @Test
