@@ -91,10 +91,10 @@ class DefaultPoliciesTest {
     // Stage 4 (guard).
     static final Tuple BLACKLIST = drl("Blacklisted customers to the bot", "guard", 38);
     // guards.drl, from the customer's history (stage adjust) and the comment filter (stage guard)
-    static final Tuple UNRESOLVED_REPEAT = drl("Unresolved repeat goes back to its agent", "adjust", 67);
-    static final Tuple RECENTLY_ABANDONED = drl("Recently abandoned customers do not wait again", "adjust", 78);
-    static final Tuple RECENT_COMPLAINT = drl("Recent complaint goes to senior agents", "adjust", 88);
-    static final Tuple COMMENT_NOISE = drl("Comment noise is dropped", "guard", 99);
+    static final Tuple UNRESOLVED_REPEAT = drl("Unresolved repeat goes back to its agent", "adjust", 68);
+    static final Tuple RECENTLY_ABANDONED = drl("Recently abandoned customers do not wait again", "adjust", 79);
+    static final Tuple RECENT_COMPLAINT = drl("Recent complaint goes to senior agents", "adjust", 90);
+    static final Tuple COMMENT_NOISE = drl("Comment noise is dropped", "guard", 101);
 
     private static List<PolicyFile> files;
     private static Ruleset ruleset;
@@ -146,8 +146,8 @@ class DefaultPoliciesTest {
                         // DRL rules by line
                         tuple(DRL, null, null, 10), tuple(DRL, null, null, 20),
                         tuple(DRL, null, null, 29), tuple(DRL, null, null, 38), tuple(DRL, null, null, 53),
-                        tuple(DRL, null, null, 67), tuple(DRL, null, null, 78), tuple(DRL, null, null, 88),
-                        tuple(DRL, null, null, 99));
+                        tuple(DRL, null, null, 68), tuple(DRL, null, null, 79), tuple(DRL, null, null, 90),
+                        tuple(DRL, null, null, 101));
     }
 
     @Test
@@ -1046,6 +1046,17 @@ class DefaultPoliciesTest {
         assertThat(c.plan().team()).isEqualTo("senior");
         assertThat(c.plan().queue()).isEqualTo("marketplace");
         assertFiredInOrder(c, REFUND, ROUTE_REFUND, JD, RECENT_COMPLAINT);
+    }
+
+    @Test
+    void aVipWhoComplainedThisWeekStillGoesToTheVipDesksTeam() {
+        // The Customers sheet (salience -10 and below) fires after the complaint rule (-5).
+        Classification c = conversation("我要退款").language("zh").tier("vip")
+                .history(past("complaint", Duration.ofDays(2), "a-1", "resolved")).classify();
+
+        assertThat(c.plan().queue()).isEqualTo("vip-desk");
+        assertThat(c.plan().team()).isEqualTo("vip-desk");
+        assertThat(c.plan().priority()).isEqualTo(90);
     }
 
     @Test
