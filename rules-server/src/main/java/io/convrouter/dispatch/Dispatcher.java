@@ -58,6 +58,13 @@ public final class Dispatcher {
 
     private record Pending(String agentId, Instant deadline) {}
 
+    /** An agent left out of a decision, with how many reasons; {@code refusal} when the store refused its claim. */
+    private record Excluded(Agent agent, int reasons, List<String> refusal) {}
+
+    /** Closest misses (fewest reasons) first, then by agent id. */
+    private static final Comparator<Excluded> CLOSEST_MISS_FIRST = Comparator.comparingInt(Excluded::reasons)
+            .thenComparing(x -> x.agent().id());
+
     private final AgentStore agentStore;
     private final ConversationStore conversations;
     private final Clock clock;
@@ -932,33 +939,39 @@ public final class Dispatcher {
      */
     private List<Candidate> evaluate(WaitingQueue.Entry e, Instant now, Map<String, List<String>> refused) {
         AgentRanking.Context context = rankingContext(e.conversation());
-        Comparator<Agent> ranking = AgentRanking.of(context);
-        List<Agent> eligible = new ArrayList<>();
-        List<Candidate> excluded = new ArrayList<>();
+        Requirements requirements = e.requirements();
+        // Keeps what sorting every agent and taking the first 50 would; reasons are counted for
+        // every agent but written out only for the excluded agents that make the record.
+        BestOf<Agent> eligible = new BestOf<>(MAX_CANDIDATES_RECORDED, AgentRanking.of(context));
+        BestOf<Excluded> excluded = new BestOf<>(MAX_CANDIDATES_RECORDED, CLOSEST_MISS_FIRST);
         for (Agent a : agents.values()) {
-            if (refused.containsKey(a.id())) {
-                excluded.add(new Candidate(a.id(), false, refused.get(a.id()), null, null));
+            List<String> refusal = refused.get(a.id());
+            if (refusal != null) {
+                excluded.offer(new Excluded(a, refusal.size(), refusal));
                 continue;
             }
-            if (Eligibility.isEligible(a, e.requirements(), now)) {
-                eligible.add(a);
+            if (Eligibility.isEligible(a, requirements, now)) {
+                eligible.offer(a);
                 continue;
             }
-            List<String> reasons = Eligibility.reasonsToExclude(a, e.requirements(), now);
-            long lasting = reasons.stream().filter(r -> !r.startsWith(Eligibility.STICKY_REASON)).count();
+            int reasons = ExclusionCount.of(a, requirements, now);
+            int lasting = ExclusionCount.waitsForAnother(a, requirements) ? reasons - 1 : reasons;
             if (a.presence() == Presence.ONLINE || lasting == 1) {
-                excluded.add(new Candidate(a.id(), false, reasons, null, null));
+                excluded.offer(new Excluded(a, reasons, null));
             }
         }
-        eligible.sort(ranking);
-        excluded.sort(Comparator.comparingInt((Candidate x) -> x.excludedBecause().size()).thenComparing(Candidate::agentId));
-        List<Candidate> result = new ArrayList<>(Math.min(MAX_CANDIDATES_RECORDED, eligible.size() + excluded.size()));
-        for (int i = 0; i < eligible.size() && result.size() < MAX_CANDIDATES_RECORDED; i++) {
-            Agent a = eligible.get(i);
+        List<Agent> ranked = eligible.inOrder();
+        List<Excluded> closest = excluded.inOrder();
+        List<Candidate> result = new ArrayList<>(Math.min(MAX_CANDIDATES_RECORDED, ranked.size() + closest.size()));
+        for (int i = 0; i < ranked.size(); i++) {
+            Agent a = ranked.get(i);
             result.add(new Candidate(a.id(), true, List.of(), AgentRanking.scoreParts(a, context, now), i + 1));
         }
-        for (int i = 0; i < excluded.size() && result.size() < MAX_CANDIDATES_RECORDED; i++) {
-            result.add(excluded.get(i));
+        for (int i = 0; i < closest.size() && result.size() < MAX_CANDIDATES_RECORDED; i++) {
+            Excluded x = closest.get(i);
+            List<String> reasons = x.refusal() != null ? x.refusal()
+                    : Eligibility.reasonsToExclude(x.agent(), requirements, now);
+            result.add(new Candidate(x.agent().id(), false, reasons, null, null));
         }
         return result;
     }
