@@ -63,8 +63,9 @@ public final class RoutingMeters implements MeterBinder {
                     .description("the last rebalance's score (0 is best; hard below 0 breaks a rule)").register(registry);
         }
         rebalance.onRun(report -> {
-            (report.ran() ? ran : skipped).increment();
-            if (report.ran() && report.score() != null) {
+            // A run with nothing to move (or another instance holding the lease) starts no solver.
+            (report.solved() ? ran : skipped).increment();
+            if (report.solved()) {
                 solving.record(java.time.Duration.ofMillis(report.solveMillis()));
                 lastScore.putAll(parseScore(report.score()));
             }

@@ -40,14 +40,23 @@ import io.convrouter.store.Durability;
  */
 public final class RebalanceService {
 
-    /** What one run did. */
     /**
      * What one run did. {@code plannedMoves}: conversations the plan moves (placed, moved to another
      * agent, or offers taken back to the queue); {@code moves}: changes made, each logged as a
      * REBALANCED decision; {@code asPlanned}: those made exactly as planned.
      */
     public record Report(Instant at, boolean ran, String note, int movable, int plannedMoves, int moves, int asPlanned,
-                         String score, long solveMillis, List<String> explanations) {}
+                         String score, long solveMillis, List<String> explanations) {
+
+        /** Whether a solver ran (every solve ends with a score); false when skipped or not run. */
+        public boolean solved() {
+            return score != null;
+        }
+    }
+
+    /** The note of a run that started no solver: no conversation could be placed better than it is. */
+    public static final String NOTHING_TO_MOVE = "nothing to move: no waiting conversation has an eligible agent with room,"
+            + " and no offer could go to another agent; no solve";
 
     private final Dispatcher dispatcher;
     private final Rebalancer rebalancer;
@@ -113,7 +122,15 @@ public final class RebalanceService {
             return new Report(now, true, "nothing to rebalance: no conversation waiting or offered", 0, 0, 0, 0, null, 0,
                     List.of());
         }
+        if (noOfferAndNoRoom(snapshot)) {
+            return new Report(now, true, NOTHING_TO_MOVE, snapshot.movable().size(), 0, 0, 0, null, 0, List.of());
+        }
         RebalancePlan problem = problem(snapshot);
+        if (problem.nothingToMove()) {
+            // After the dispatcher this is most runs: every agent who could take a waiting
+            // conversation is full, and no offer could go elsewhere. Solving would find nothing.
+            return new Report(now, true, NOTHING_TO_MOVE, snapshot.movable().size(), 0, 0, 0, null, 0, List.of());
+        }
         Rebalancer.Result result = rebalancer.solve(problem);
         String score = result.score() == null ? null : result.score().toString();
         if (result.moves().isEmpty()) {
@@ -265,6 +282,31 @@ public final class RebalanceService {
             events.publish(new RoutingEvent(offered ? RoutingEvent.OFFERED : RoutingEvent.ACCEPTED, id, a.agentId(),
                     clock.instant(), data));
         }
+    }
+
+    /**
+     * The common case of {@link RebalancePlan#nothingToMove()}, seen without building the plan: no
+     * offer is ringing (nothing to take back or move) and no agent who may be given work now has a
+     * free place on the channel of any waiting conversation (every placement would break capacity).
+     */
+    static boolean noOfferAndNoRoom(Dispatcher.Snapshot snapshot) {
+        Set<String> channels = new HashSet<>();
+        for (Dispatcher.Movable m : snapshot.movable()) {
+            if (m.offeredTo() != null) {
+                return false;
+            }
+            channels.add(m.requirements().channel());
+        }
+        for (Agent a : snapshot.agents()) {
+            if (a.presence() == Presence.ONLINE && !a.wrappingUpAt(snapshot.at())) {
+                for (String channel : channels) {
+                    if (a.hasSpareCapacity(channel)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** The solver's picture: agents with what they have left besides movable work, and the movable conversations. */

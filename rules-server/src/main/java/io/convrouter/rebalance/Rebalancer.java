@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.optaplanner.core.api.score.buildin.hardmediumsoftlong.HardMediumSoftLongScore;
 import org.optaplanner.core.api.solver.Solver;
@@ -18,7 +19,9 @@ import org.optaplanner.core.config.heuristic.selector.move.factory.MoveIteratorF
 import org.optaplanner.core.config.heuristic.selector.move.generic.ChangeMoveSelectorConfig;
 import org.optaplanner.core.config.heuristic.selector.move.generic.SwapMoveSelectorConfig;
 import org.optaplanner.core.config.localsearch.LocalSearchPhaseConfig;
-import org.optaplanner.core.config.localsearch.LocalSearchType;
+import org.optaplanner.core.config.localsearch.decider.acceptor.AcceptorType;
+import org.optaplanner.core.config.localsearch.decider.acceptor.LocalSearchAcceptorConfig;
+import org.optaplanner.core.config.localsearch.decider.forager.LocalSearchForagerConfig;
 import org.optaplanner.core.config.phase.PhaseConfig;
 import org.optaplanner.core.config.solver.EnvironmentMode;
 import org.optaplanner.core.config.solver.SolverConfig;
@@ -31,8 +34,19 @@ import org.optaplanner.core.config.solver.termination.TerminationConfig;
  */
 public final class Rebalancer {
 
-    private final SolverFactory<RebalancePlan> constructThenSearch;
-    private final SolverFactory<RebalancePlan> searchOnly;
+    /**
+     * Accepted moves tabu search weighs before taking a step on a large problem (OptaPlanner's
+     * default for tabu search).
+     */
+    static final int ACCEPTED_PER_STEP = 1000;
+
+    /** The fewest accepted moves a step weighs, however small the problem. */
+    static final int FEWEST_ACCEPTED_PER_STEP = 16;
+
+    private final Duration timeLimit;
+    private final int unimprovedSteps;
+    /** One factory per phase list and step size, built on first use (a factory compiles the constraints once). */
+    private final Map<Integer, SolverFactory<RebalancePlan>> factories = new ConcurrentHashMap<>();
 
     /**
      * {@code timeLimit} caps a solve; it also stops after {@code unimprovedSteps} local-search
@@ -41,14 +55,39 @@ public final class Rebalancer {
      * ({@link StalledStepTermination}: with one or two movable conversations tabu search gets stuck).
      */
     public Rebalancer(Duration timeLimit, int unimprovedSteps) {
-        this.constructThenSearch = SolverFactory.create(config(timeLimit, unimprovedSteps, true));
-        this.searchOnly = SolverFactory.create(config(timeLimit, unimprovedSteps, false));
+        this.timeLimit = timeLimit;
+        this.unimprovedSteps = unimprovedSteps;
     }
 
-    private static SolverConfig config(Duration timeLimit, int unimprovedSteps, boolean construct) {
+    /**
+     * How many accepted moves a step weighs: 1,000 (as tabu search does by default), but on a small
+     * problem about as many as it has distinct moves ({@link RebalancePlan#neighbourhoodSize()},
+     * rounded up to a power of two, at least 16). Moves are drawn at random with repeats, so a step
+     * of 1,000 over a dozen moves would weigh each about 80 times, and the unimproved step count and
+     * the stall limit, both counted in steps, would cost a second or more for nothing on every small
+     * rebalance.
+     */
+    static int acceptedPerStep(RebalancePlan problem) {
+        long moves = problem.neighbourhoodSize();
+        if (moves >= ACCEPTED_PER_STEP) {
+            return ACCEPTED_PER_STEP;
+        }
+        long powerOfTwo = Long.highestOneBit(Math.max(1, moves - 1)) << 1;
+        return (int) Math.min(ACCEPTED_PER_STEP, Math.max(FEWEST_ACCEPTED_PER_STEP, powerOfTwo));
+    }
+
+    private SolverFactory<RebalancePlan> factory(boolean construct, int acceptedPerStep) {
+        return factories.computeIfAbsent(acceptedPerStep * 2 + (construct ? 1 : 0),
+                k -> SolverFactory.create(config(timeLimit, unimprovedSteps, construct, acceptedPerStep)));
+    }
+
+    private static SolverConfig config(Duration timeLimit, int unimprovedSteps, boolean construct, int acceptedPerStep) {
         // Tabu search takes the best non-tabu move even when it is worse, which late acceptance
         // (the default) does not: freeing an expert for a harder conversation needs such a step.
-        LocalSearchPhaseConfig search = new LocalSearchPhaseConfig().withLocalSearchType(LocalSearchType.TABU_SEARCH)
+        // Spelled out (entity tabu, as LocalSearchType.TABU_SEARCH sets it) to choose the step size.
+        LocalSearchPhaseConfig search = new LocalSearchPhaseConfig()
+                .withAcceptorConfig(new LocalSearchAcceptorConfig().withAcceptorTypeList(List.of(AcceptorType.ENTITY_TABU)))
+                .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(acceptedPerStep))
                 .withMoveSelectorConfig(moves())
                 .withTerminationConfig(new TerminationConfig().withUnimprovedStepCountLimit(unimprovedSteps)
                         .withTerminationClass(StalledStepTermination.class));
@@ -115,7 +154,7 @@ public final class Rebalancer {
 
     public Result solve(RebalancePlan problem) {
         long start = System.nanoTime();
-        Solver<RebalancePlan> solver = (roomForTheWaiting(problem) ? constructThenSearch : searchOnly).buildSolver();
+        Solver<RebalancePlan> solver = factory(roomForTheWaiting(problem), acceptedPerStep(problem)).buildSolver();
         RebalancePlan best = solver.solve(problem);
         long millis = (System.nanoTime() - start) / 1_000_000;
         List<Move> moves = new ArrayList<>();

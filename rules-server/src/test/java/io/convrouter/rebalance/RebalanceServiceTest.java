@@ -216,6 +216,63 @@ class RebalanceServiceTest {
         assertThat(report.note()).startsWith("nothing to rebalance");
     }
 
+    @Test
+    void aConversationNoAgentWithRoomMayTakeIsSkippedWithoutSolving() {
+        assigning("best-skill");
+        agent("busy").skill("refund", 4).web(1).online();
+        agent("unskilled").skill("refund", 1).web(2).online();
+        submit("accepted", plan()); // auto-accepted: pinned, it only takes the busy agent's one place
+        later(30);
+        submit("waiting", plan());
+        assertThat(status("waiting")).isEqualTo(ConversationStatus.QUEUED);
+
+        RebalanceService.Report report = service("one").run();
+
+        assertThat(report.ran()).isTrue();
+        assertThat(report.movable()).isEqualTo(1);
+        assertThat(report.note()).isEqualTo(RebalanceService.NOTHING_TO_MOVE);
+        assertThat(report.score()).as("no solver started, so no score").isNull();
+        assertThat(report.solveMillis()).isZero();
+        assertThat(report.plannedMoves()).isZero();
+        assertThat(decisions.all()).isEmpty();
+        assertThat(status("waiting")).isEqualTo(ConversationStatus.QUEUED);
+    }
+
+    @Test
+    void anOfferNoOtherAgentMayTakeWithAWaitingOneNobodyCanTakeIsSkipped() {
+        offering("best-skill");
+        agent("expert").skill("refund", 4).web(1).online();
+        agent("junior").skill("refund", 2).web(1).online();
+        submit("hard", plan().skill("refund", 4));
+        assertOffered("hard", "expert");
+        submit("billing", plan().skill("billing", 2)); // nobody has billing
+        assertThat(status("billing")).isEqualTo(ConversationStatus.QUEUED);
+
+        RebalanceService.Report report = service("one").run();
+
+        assertThat(report.movable()).isEqualTo(2);
+        assertThat(report.note()).isEqualTo(RebalanceService.NOTHING_TO_MOVE);
+        assertThat(report.score()).isNull();
+        assertOffered("hard", "expert");
+    }
+
+    @Test
+    void oneWaitingConversationAndAnOfferThatShouldYieldIsSolvedAndApplied() {
+        offering("best-skill");
+        agent("only").skill("refund", 4).web(1).online();
+        submit("low", plan().priority(10));
+        assertOffered("low", "only");
+        submit("vip", plan().priority(90));
+        assertThat(status("vip")).isEqualTo(ConversationStatus.QUEUED);
+
+        RebalanceService.Report report = service("one").run();
+
+        assertThat(report.note()).isNotEqualTo(RebalanceService.NOTHING_TO_MOVE);
+        assertThat(report.score()).startsWith("0hard/");
+        assertOffered("vip", "only");
+        assertThat(status("low")).isEqualTo(ConversationStatus.QUEUED);
+    }
+
     // ---------------------------------------------------------------- applying the plan
 
     @Test
