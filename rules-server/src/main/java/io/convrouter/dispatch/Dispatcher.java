@@ -954,8 +954,8 @@ public final class Dispatcher {
                 eligible.offer(a);
                 continue;
             }
-            int reasons = ExclusionCount.of(a, requirements, now);
-            int lasting = ExclusionCount.waitsForAnother(a, requirements) ? reasons - 1 : reasons;
+            int reasons = Eligibility.countReasonsToExclude(a, requirements, now);
+            int lasting = Eligibility.waitsForAnotherAgent(a, requirements) ? reasons - 1 : reasons;
             if (a.presence() == Presence.ONLINE || lasting == 1) {
                 excluded.offer(new Excluded(a, reasons, null));
             }

@@ -45,44 +45,83 @@ public final class Eligibility {
     /** Empty when the agent is eligible. */
     public static List<String> reasonsToExclude(Agent agent, Requirements r, Instant now) {
         List<String> reasons = new ArrayList<>(2);
+        checkExclusions(agent, r, now, reasons);
+        return reasons;
+    }
+
+    /**
+     * How many reasons {@link #reasonsToExclude} would give, without building their words: the
+     * dispatcher ranks every excluded agent by it and writes the words only for the closest misses
+     * the decision log keeps.
+     */
+    static int countReasonsToExclude(Agent agent, Requirements r, Instant now) {
+        return checkExclusions(agent, r, now, null);
+    }
+
+    /** Whether one of the reasons is the sticky window ({@link #STICKY_REASON}): it passes as the wait grows. */
+    static boolean waitsForAnotherAgent(Agent agent, Requirements r) {
+        return r.onlyAgent() != null && !r.onlyAgent().equals(agent.id());
+    }
+
+    /** Every exclusion check once: counts the reasons, and writes them into {@code words} when given. */
+    private static int checkExclusions(Agent agent, Requirements r, Instant now, List<String> words) {
+        int count = 0;
         if (agent.presence() != Presence.ONLINE) {
-            reasons.add("agent is " + agent.presence().wireName());
+            count++;
+            if (words != null) words.add("agent is " + agent.presence().wireName());
         } else if (agent.wrappingUpAt(now)) {
-            reasons.add("wrapping up until " + agent.wrapUpUntil());
+            count++;
+            if (words != null) words.add("wrapping up until " + agent.wrapUpUntil());
         }
-        if (r.onlyAgent() != null && !r.onlyAgent().equals(agent.id())) {
-            reasons.add(STICKY_REASON + " " + r.onlyAgent());
+        if (waitsForAnotherAgent(agent, r)) {
+            count++;
+            if (words != null) words.add(STICKY_REASON + " " + r.onlyAgent());
         }
         if (r.excluded().contains(agent.id())) {
-            reasons.add("declined or let this conversation time out before");
+            count++;
+            if (words != null) words.add("declined or let this conversation time out before");
         }
         if (!servesAny(agent, r)) {
-            reasons.add("does not serve queue " + r.queue() + (r.servedBy().size() > 1 ? " (or " + r.servedBy() + ")" : ""));
+            count++;
+            if (words != null) {
+                words.add("does not serve queue " + r.queue() + (r.servedBy().size() > 1 ? " (or " + r.servedBy() + ")" : ""));
+            }
         }
         int capacity = agent.capacityFor(r.channel());
         if (capacity == 0) {
-            reasons.add("does not serve channel " + r.channel());
+            count++;
+            if (words != null) words.add("does not serve channel " + r.channel());
         } else if (agent.loadOn(r.channel()) >= capacity) {
-            reasons.add("at capacity on " + r.channel() + " (" + agent.loadOn(r.channel()) + "/" + capacity + ")");
+            count++;
+            if (words != null) {
+                words.add("at capacity on " + r.channel() + " (" + agent.loadOn(r.channel()) + "/" + capacity + ")");
+            }
         } else if (!agent.hasUnitsFor(r.units())) {
-            reasons.add("weighted capacity used (" + agent.unitsUsed() + "/" + agent.maxUnits() + " units, needs "
-                    + r.units() + ")");
+            count++;
+            if (words != null) {
+                words.add("weighted capacity used (" + agent.unitsUsed() + "/" + agent.maxUnits() + " units, needs "
+                        + r.units() + ")");
+            }
         }
         for (Map.Entry<String, Integer> need : r.skills().entrySet()) {
             Integer level = agent.skills().get(need.getKey());
             if (level == null) {
-                reasons.add("lacks skill " + need.getKey() + " (needs level " + need.getValue() + ")");
+                count++;
+                if (words != null) words.add("lacks skill " + need.getKey() + " (needs level " + need.getValue() + ")");
             } else if (level < need.getValue()) {
-                reasons.add("skill " + need.getKey() + " at level " + level + ", needs " + need.getValue());
+                count++;
+                if (words != null) words.add("skill " + need.getKey() + " at level " + level + ", needs " + need.getValue());
             }
         }
         if (r.language() != null && !speaks(agent, r.language())) {
-            reasons.add("does not speak " + r.language());
+            count++;
+            if (words != null) words.add("does not speak " + r.language());
         }
         if (r.team() != null && !agent.teams().contains(r.team())) {
-            reasons.add("not in team " + r.team());
+            count++;
+            if (words != null) words.add("not in team " + r.team());
         }
-        return reasons;
+        return count;
     }
 
     /**

@@ -17,17 +17,17 @@ import io.convrouter.agents.Agent;
 import io.convrouter.agents.Presence;
 
 /**
- * The decision record orders excluded agents by how many reasons they have before any reason is
- * written, so the count must be exactly the number of reasons {@link Eligibility} would write,
- * and the sticky-window reason must be recognised the same way.
+ * The three views {@link Eligibility} gives of one agent must agree: the allocation-free check the
+ * matcher runs, the reasons the decision log writes, and the count of reasons the dispatcher ranks
+ * excluded agents by before any word is written (the sticky-window reason recognised the same way).
  */
-class ExclusionCountTest {
+class EligibilityAgreementTest {
 
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
     private static final List<String> SKILLS = List.of("refund", "general", "vip");
 
     @Test
-    void countsExactlyTheReasonsEligibilityWritesForEveryMixOfAgentAndRequirements() {
+    void theCheckTheReasonsAndTheirCountAgreeForEveryMixOfAgentAndRequirements() {
         Random random = new Random(27);
         int withSeveral = 0;
         for (int n = 0; n < 20_000; n++) {
@@ -36,8 +36,8 @@ class ExclusionCountTest {
 
             List<String> reasons = Eligibility.reasonsToExclude(agent, r, NOW);
 
-            assertThat(ExclusionCount.of(agent, r, NOW)).as("%s for %s: %s", agent, r, reasons).isEqualTo(reasons.size());
-            assertThat(ExclusionCount.waitsForAnother(agent, r)).as("%s", reasons)
+            assertThat(Eligibility.countReasonsToExclude(agent, r, NOW)).as("%s for %s: %s", agent, r, reasons).isEqualTo(reasons.size());
+            assertThat(Eligibility.waitsForAnotherAgent(agent, r)).as("%s", reasons)
                     .isEqualTo(reasons.stream().anyMatch(x -> x.startsWith(Eligibility.STICKY_REASON)));
             assertThat(Eligibility.isEligible(agent, r, NOW)).isEqualTo(reasons.isEmpty());
             withSeveral += reasons.size() >= 3 ? 1 : 0;
