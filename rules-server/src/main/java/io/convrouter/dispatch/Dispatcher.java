@@ -447,69 +447,6 @@ public final class Dispatcher {
         }
     }
 
-    /**
-     * Places conversations where a global plan says, through the same atomic claims as real-time
-     * dispatch: a waiting conversation is claimed for the planned agent; an offer still out is
-     * revoked (not held against its agent) and offered to the planned one. A placement that no
-     * longer fits (the conversation or agent changed since the plan) is skipped, and the
-     * conversation is dispatched as usual. Accepted work is never touched.
-     */
-    public Dispatched place(Map<String, String> conversationToAgent) {
-        lock.lock();
-        try {
-            Instant now = clock.instant();
-            List<Assignment> assigned = new ArrayList<>();
-            Set<String> freed = new HashSet<>();
-            for (Map.Entry<String, String> p : conversationToAgent.entrySet()) {
-                String id = p.getKey();
-                Agent target = agents.get(p.getValue());
-                if (target == null) {
-                    continue;
-                }
-                WaitingQueue.Entry entry = waiting.get(id).orElse(null);
-                Offer offer = offers.get(id);
-                if (entry == null && offer != null && !offer.agentId().equals(target.id())) {
-                    Optional<ConversationRecord> back = conversations.markOfferRevoked(id, offer.agentId());
-                    if (back.isEmpty()) {
-                        continue;
-                    }
-                    offers.remove(id);
-                    agentStore.release(offer.agentId(), id, now).ifPresent(a -> agents.put(a.id(), a));
-                    freed.add(offer.agentId());
-                    entry = plan(back.get(), now);
-                    target = agents.get(target.id());
-                }
-                if (entry == null) {
-                    continue;
-                }
-                if (Eligibility.isEligible(target, entry.requirements(), now)) {
-                    long start = System.nanoTime();
-                    List<Candidate> candidates = evaluate(entry, now, Map.of());
-                    if (claim(target, entry, now) == Claim.TAKEN) {
-                        assigned.add(new Assignment(conversationAfterClaim(entry.conversation(), target.id(), now),
-                                target.id(), candidates, System.nanoTime() - start));
-                        continue;
-                    }
-                }
-                if (!waiting.contains(id) && offers.get(id) == null) {
-                    Attempt attempt = tryAssign(entry, now, false);
-                    if (attempt.assignment() != null) {
-                        assigned.add(attempt.assignment());
-                    } else if (attempt.stillWaiting()) {
-                        add(entry, now);
-                    }
-                }
-            }
-            Dispatched result = new Dispatched(assigned, List.of());
-            for (String agentId : freed) {
-                result = result.plus(feed(agentId, now));
-            }
-            return result;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** An offer taken back to the queue: the conversation, waiting again with its original age, and its former agent. */
     public record TakenBack(ConversationRecord conversation, String fromAgentId) {}
 
