@@ -21,6 +21,7 @@ import io.convrouter.conversation.ConversationRecord;
 import io.convrouter.conversation.ConversationStatus;
 import io.convrouter.conversation.Outcome;
 import io.convrouter.workbench.QueueDispatch;
+import io.convrouter.support.MutableClock;
 
 /**
  * One dispatcher over the in-memory stores, a hand-moved clock and per-test queue settings, with

@@ -2,11 +2,8 @@ package io.convrouter.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,6 +29,7 @@ import io.convrouter.classify.Classification;
 import io.convrouter.conversation.ConversationRecord;
 import io.convrouter.conversation.ConversationStatus;
 import io.convrouter.conversation.Outcome;
+import io.convrouter.support.MutableClock;
 
 /**
  * The dispatcher against in-memory stores with the real stores' atomic semantics: who is
@@ -817,38 +815,6 @@ class DispatcherTest {
         Classification.Plan build() {
             return new Classification.Plan("refund", "after-sales", Collections.unmodifiableMap(skills), language, team,
                     priority, 90, false, preferred);
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

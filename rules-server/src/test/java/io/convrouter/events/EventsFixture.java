@@ -16,6 +16,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 
 import io.convrouter.store.mongo.EmbeddedMongo;
+import io.convrouter.support.MutableClock;
 
 /**
  * One in-memory embedded MongoDB per test class, a fresh database per test, a clock that only

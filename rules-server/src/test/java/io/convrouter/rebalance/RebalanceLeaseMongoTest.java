@@ -31,6 +31,7 @@ import io.convrouter.events.RoutingEvents;
 import io.convrouter.store.Durability;
 import io.convrouter.store.mongo.EmbeddedMongo;
 import io.convrouter.store.mongo.MongoRebalanceLease;
+import io.convrouter.support.MutableClock;
 
 /**
  * The rebalancer's lease in MongoDB (the embedded server, in memory): two server instances, each
@@ -127,7 +128,7 @@ class RebalanceLeaseMongoTest {
 
     @Test
     void twoServicesOnOneDatabaseRebalanceOneAtATime() {
-        RebalanceServiceTest.MutableClock clock = new RebalanceServiceTest.MutableClock(T0);
+        MutableClock clock = new MutableClock(T0);
         Dispatcher dispatcher = new Dispatcher(InMemoryStores.agents(), InMemoryStores.conversations(), clock);
         RebalanceService one = service("one", dispatcher, new MongoRebalanceLease(instance()), clock);
         RebalanceService two = service("two", dispatcher, new MongoRebalanceLease(instance()), clock);

@@ -2,11 +2,8 @@ package io.convrouter.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +41,7 @@ import io.convrouter.events.RoutingEvent;
 import io.convrouter.events.RoutingEvents;
 import io.convrouter.store.Durability;
 import io.convrouter.workbench.QueueDispatch;
+import io.convrouter.support.MutableClock;
 
 /**
  * The rebalancer end to end in the routing core, without Spring: a real {@link Dispatcher} over the
@@ -852,34 +850,6 @@ class RebalanceServiceTest {
 
         synchronized String holder() {
             return holder;
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

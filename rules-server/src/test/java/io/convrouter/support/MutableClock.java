@@ -8,9 +8,9 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock the test moves by hand. Safe to read from the server's request threads while the test
- * thread moves it. It only moves forward, so timers, service-level windows and waits stay
- * consistent for every test sharing the server.
+ * A clock the test moves by hand. Safe to read from other threads while the test thread moves it.
+ * {@link #advance} and {@link #advanceTo} only move forward, so timers, service-level windows and
+ * waits stay consistent for every test sharing a server.
  */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
@@ -43,6 +43,19 @@ public final class MutableClock extends Clock {
             throw new IllegalArgumentException("the test clock only moves forward, not by " + by);
         }
         return now.updateAndGet(t -> t.plus(by));
+    }
+
+    /** Moves forward by whole seconds. */
+    public Instant advanceSeconds(long seconds) {
+        return advance(Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * Puts the clock at {@code instant}, earlier or later: for a test that owns its clock (a core
+     * under test), never for one a shared server reads (use {@link #advanceTo}).
+     */
+    public void set(Instant instant) {
+        now.set(instant);
     }
 
     /** Moves the clock to {@code at}, which must not be before the current time. */
