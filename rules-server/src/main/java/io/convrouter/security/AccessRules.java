@@ -24,9 +24,9 @@ public final class AccessRules {
     public record Rule(HttpMethod method, String pattern, Kind kind, Set<Role> roles) {
         public enum Kind { PUBLIC, ANY_KEY, ROLES }
 
-        public boolean matches(String method, String path) {
+        boolean matches(String method, PathContainer path) {
             return (this.method == null || this.method.name().equalsIgnoreCase(method))
-                    && PATTERNS.computeIfAbsent(pattern, PARSER::parse).matches(PathContainer.parsePath(path));
+                    && PATTERNS.computeIfAbsent(pattern, PARSER::parse).matches(path);
         }
 
         /** The roles that may call it, admin included (empty for a public or any-key rule). */
@@ -91,7 +91,8 @@ public final class AccessRules {
 
     /** The first rule matching a request, if any (none: admin only). */
     public static Optional<Rule> ruleFor(String method, String path) {
-        return RULES.stream().filter(r -> r.matches(method, path)).findFirst();
+        PathContainer parsed = PathContainer.parsePath(path); // once per request, not once per rule
+        return RULES.stream().filter(r -> r.matches(method, parsed)).findFirst();
     }
 
     /** The roles that may call this; admin only when no rule matches. */
