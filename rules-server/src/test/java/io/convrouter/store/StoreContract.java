@@ -659,6 +659,19 @@ abstract class StoreContract {
     // ---------------------------------------------------------------- decision log
 
     @Test
+    void appendIfAbsentRestoresTheTrailOfADecisionStoredWithoutIt() {
+        // A kill between the two writes of append: the decision is stored, its trail entry is not.
+        DecisionRecord d = decision("d1", "c1", at(0), "a-1", "Intents_12", "after-sales");
+        decisions.append(d);
+        db.getCollection("decision_trails").deleteMany(new org.bson.Document());
+        assertThat(decisions.forConversation("c1")).isEmpty();
+
+        decisions.appendIfAbsent(d);
+
+        assertThat(decisions.forConversation("c1")).containsExactly(d);
+    }
+
+    @Test
     void decisionRoundTripsEveryField() {
         DecisionRecord d = decision("d1", "c1", at(0), "a-1", "Intents_12", "after-sales");
         decisions.append(d);
